@@ -1,0 +1,3 @@
+"""tinytorch.losses: MSELoss, CrossEntropyLoss, BCELoss, BCEWithLogitsLoss."""
+
+__all__: list[str] = []
