@@ -42,18 +42,33 @@ if TYPE_CHECKING:
 
 ENTRY_POINT_GROUP = "tinytorch.engine"
 
-# The names of all primitives of tt-tensor. An engine must have a backward
-# rule for each differentiable one; `gradient-free` ops (comparisons, argmax)
-# never call `apply` and are not listed.
+# The primitives of tt-tensor: the op names `apply` is called with, their
+# tensor inputs and their attrs. An engine must have a backward rule for each;
+# gradient-free ops (comparisons, argmax) never call `apply`.
+#
+#   op                      inputs   attrs
+#   add sub mul div pow     a, b     -            NumPy broadcasting; a Python
+#   maximum                                        scalar operand arrives as a
+#                                                  0-d tensor of the other's dtype
+#   neg exp log sqrt abs    a        -
+#   tanh erf
+#   clamp                   a        min: float | None, max: float | None
+#   where                   a, b     cond: np.ndarray (bool, broadcastable)
+#   sum mean max min        a        dim: tuple[int, ...] | None (normalised,
+#                                    non-negative, sorted), keepdim: bool
+#   matmul                  a, b     -            np.matmul: 1-D, 2-D, batched
+#   reshape                 a        shape: tuple[int, ...] (no -1 left)
+#   transpose               a        dim0: int, dim1: int (non-negative)
+#   permute                 a        dims: tuple[int, ...] (non-negative)
+#   contiguous              a        -
+#   getitem                 a        index: the NumPy index (ints, slices,
+#                                    None, Ellipsis, integer or bool arrays)
 PRIMITIVES: tuple[str, ...] = (
-    # elementwise, with NumPy broadcasting
-    "add", "sub", "mul", "div", "pow", "maximum", "neg",
-    "exp", "log", "sqrt", "abs", "clamp", "where",
-    # reductions over `dim` (None = all), with `keepdim`
+    "add", "sub", "mul", "div", "pow", "maximum",
+    "neg", "exp", "log", "sqrt", "abs", "tanh", "erf",
+    "clamp", "where",
     "sum", "mean", "max", "min",
-    # linear algebra
     "matmul",
-    # shape and memory
     "reshape", "transpose", "permute", "contiguous", "getitem",
 )
 
