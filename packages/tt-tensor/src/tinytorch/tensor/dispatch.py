@@ -25,7 +25,7 @@ How an engine is installed
   `tinytorch.engine`. So `loss.backward()` works in a script that never
   imports `tinytorch.autograd`, as long as the package is installed.
 
-Cost: one `any(...)` over the inputs per primitive when no input requires a
+Cost: one loop over the inputs per primitive when no input requires a
 gradient; nothing is stored, so inference uses no graph memory.
 """
 
@@ -127,11 +127,17 @@ def apply(op: str, forward: Callable[..., np.ndarray], *inputs: Tensor, **attrs:
     arguments (`dim`, `keepdim`, `shape`, an index...), passed to `forward`
     and recorded for the backward rule.
     """
-    from .tensor import Tensor  # the class is defined after this module
-
-    out = Tensor._wrap(forward(*(t.data for t in inputs), **attrs))
-    if any(t.requires_grad for t in inputs):
-        engine = get_engine()
-        if engine is not None:
-            engine.record(op, out, inputs, attrs)
+    out = _tensor.Tensor._wrap(forward(*[t.data for t in inputs], **attrs))
+    for t in inputs:  # a plain loop: cheaper than any(<generator>) on this hot path
+        if t.requires_grad:
+            engine = get_engine()
+            if engine is not None:
+                engine.record(op, out, inputs, attrs)
+            break
     return out
+
+
+# `Tensor` lives in tensor.py, which imports this module; importing the module
+# object here (not the class) works in either import order, and looking the
+# class up at call time costs an attribute access, not an import statement.
+from . import tensor as _tensor  # noqa: E402

@@ -1,0 +1,66 @@
+"""Linear is built from tensor primitives: its output is connected to input and weights.
+
+A stand-in gradient engine (installed through tt-tensor's public `set_engine`)
+records each primitive `apply` runs; the output must be reachable from the
+input through recorded ops. A layer that computed its result on
+`.data` with NumPy and wrapped it would break the chain, and would not become
+differentiable when tt-autograd is installed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+import pytest
+from tinytorch.layers import Linear, Sequential
+from tinytorch.tensor import PRIMITIVES, Tensor, get_engine, set_engine
+
+
+class Recorder:
+    """A gradient engine that only remembers which op made which tensor."""
+
+    def __init__(self) -> None:
+        self.made_by: dict[int, tuple[Tensor, str, tuple[Tensor, ...]]] = {}
+
+    def record(self, op: str, out: Tensor, inputs: tuple[Tensor, ...], attrs: dict) -> None:
+        assert op in PRIMITIVES
+        out.requires_grad = True  # so the ops that follow are recorded too
+        self.made_by[id(out)] = (out, op, inputs)
+
+    def backward(self, tensor: Tensor, gradient: Any) -> None:  # pragma: no cover
+        raise NotImplementedError
+
+    def reaches(self, out: Tensor, leaf: Tensor) -> bool:
+        stack, seen = [out], set()
+        while stack:
+            t = stack.pop()
+            if t is leaf:
+                return True
+            if id(t) in seen or id(t) not in self.made_by:
+                continue
+            seen.add(id(t))
+            stack.extend(self.made_by[id(t)][2])
+        return False
+
+
+@pytest.fixture
+def recorder() -> Iterator[Recorder]:
+    previous = get_engine()
+    rec = Recorder()
+    set_engine(rec)
+    try:
+        yield rec
+    finally:
+        set_engine(previous)
+
+
+def test_linear_output_is_connected_to_input_and_parameters(recorder: Recorder) -> None:
+    model = Sequential(Linear(3, 4), Linear(4, 2))
+    x = Tensor(np.ones((5, 3), dtype=np.float32), requires_grad=True)
+    out = model(x)
+    assert out.requires_grad
+    assert recorder.reaches(out, x)
+    for name, p in model.named_parameters():
+        assert recorder.reaches(out, p), name

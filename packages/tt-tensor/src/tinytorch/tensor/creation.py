@@ -1,0 +1,143 @@
+"""Creating tensors: zeros, ones, full, randn, rand, arange, zeros_like, ones_like.
+
+Signatures follow PyTorch: sizes as `zeros(2, 3)` or `zeros((2, 3))`,
+`dtype=` (float32 unless said otherwise, or inferred from a fill value or an
+arange bound) and `requires_grad=`. Each allocates `prod(size) * itemsize`
+bytes; random draws come from the shared generator (`manual_seed`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ._checks import as_dtype, check_grad_dtype, shape_arg
+from .rng import default_generator
+from .tensor import Tensor
+
+_FLOAT32 = np.dtype(np.float32)
+
+
+def _make(array: np.ndarray, requires_grad: bool, where: str) -> Tensor:
+    if requires_grad:
+        check_grad_dtype(array.dtype, where)
+    t = Tensor._wrap(array)
+    t.requires_grad = requires_grad
+    return t
+
+
+def _size(op: str, size: tuple[Any, ...]) -> tuple[int, ...]:
+    shape = shape_arg(op, size)
+    if any(s < 0 for s in shape):
+        raise ValueError(f"{op}: sizes must be non-negative, got {shape}")
+    return shape
+
+
+def _dtype(dtype: Any, default: np.dtype, where: str) -> np.dtype:
+    return default if dtype is None else as_dtype(dtype, where)
+
+
+def zeros(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """A tensor of the given size filled with 0."""
+    ### BEGIN SOLUTION
+    shape = _size("zeros", size)
+    return _make(np.zeros(shape, _dtype(dtype, _FLOAT32, "zeros")), requires_grad, "zeros")
+    ### END SOLUTION
+
+
+def ones(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """A tensor of the given size filled with 1."""
+    ### BEGIN SOLUTION
+    shape = _size("ones", size)
+    return _make(np.ones(shape, _dtype(dtype, _FLOAT32, "ones")), requires_grad, "ones")
+    ### END SOLUTION
+
+
+def full(size: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """A tensor of the given size filled with `fill_value`.
+
+    The dtype follows the value (float -> float32, int -> int64, bool -> bool)
+    unless `dtype` is given.
+    """
+    ### BEGIN SOLUTION
+    shape = _size("full", (size,) if isinstance(size, (int, np.integer)) else tuple(size))
+    default = Tensor(fill_value).data.dtype
+    array = np.full(shape, fill_value, dtype=_dtype(dtype, default, "full"))
+    return _make(array, requires_grad, "full")
+    ### END SOLUTION
+
+
+def randn(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """Samples of the standard normal distribution N(0, 1), from the shared generator."""
+    ### BEGIN SOLUTION
+    shape = _size("randn", size)
+    dt = _dtype(dtype, _FLOAT32, "randn")
+    if dt.kind != "f":
+        raise TypeError(f"randn: needs a floating point dtype, got {dt}")
+    gen = default_generator()
+    draw_dt = dt if dt in (np.float32, np.float64) else _FLOAT32  # float16: draw, then round
+    array = gen.standard_normal(shape, dtype=draw_dt).astype(dt, copy=False)
+    return _make(array, requires_grad, "randn")
+    ### END SOLUTION
+
+
+def rand(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """Samples of the uniform distribution on [0, 1), from the shared generator."""
+    ### BEGIN SOLUTION
+    shape = _size("rand", size)
+    dt = _dtype(dtype, _FLOAT32, "rand")
+    if dt.kind != "f":
+        raise TypeError(f"rand: needs a floating point dtype, got {dt}")
+    gen = default_generator()
+    draw_dt = dt if dt in (np.float32, np.float64) else _FLOAT32
+    array = gen.random(shape, dtype=draw_dt).astype(dt, copy=False)
+    return _make(array, requires_grad, "rand")
+    ### END SOLUTION
+
+
+def arange(
+    start: float,
+    end: float | None = None,
+    step: float = 1,
+    dtype: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
+    """Evenly spaced values in [start, end): `arange(5)` is 0, 1, 2, 3, 4.
+
+    int64 if start, end and step are all ints, else float32 (as in PyTorch).
+    """
+    ### BEGIN SOLUTION
+    if end is None:
+        start, end = 0, start
+    if step == 0:
+        raise ValueError("arange: step must be nonzero")
+    bounds = (start, end, step)
+    if not all(isinstance(v, (int, float, np.number)) for v in bounds):
+        raise TypeError(f"arange: start, end and step must be numbers, got {bounds!r}")
+    is_int = all(isinstance(v, (int, np.integer)) for v in bounds)
+    default = np.dtype(np.int64) if is_int else _FLOAT32
+    dt = _dtype(dtype, default, "arange")
+    if is_int:
+        array = np.arange(start, end, step, dtype=dt)
+    else:  # compute start + i * step in float64, then round once to dt
+        n = max(0, int(np.ceil((end - start) / step)))
+        array = (start + step * np.arange(n, dtype=np.float64)).astype(dt)
+    return _make(array, requires_grad, "arange")
+    ### END SOLUTION
+
+
+def zeros_like(t: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """Zeros with the shape (and, unless given, the dtype) of `t`."""
+    ### BEGIN SOLUTION
+    dt = _dtype(dtype, t.data.dtype, "zeros_like")
+    return _make(np.zeros(t.data.shape, dt), requires_grad, "zeros_like")
+    ### END SOLUTION
+
+
+def ones_like(t: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """Ones with the shape (and, unless given, the dtype) of `t`."""
+    ### BEGIN SOLUTION
+    dt = _dtype(dtype, t.data.dtype, "ones_like")
+    return _make(np.ones(t.data.shape, dt), requires_grad, "ones_like")
+    ### END SOLUTION
