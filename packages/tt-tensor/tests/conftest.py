@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from tinytorch.tensor import Tensor, set_engine
+from tinytorch.tensor import Tensor, get_engine, set_engine
 
 
 class FakeEngine:
@@ -22,8 +22,8 @@ class FakeEngine:
         self.records.append((op, out, inputs, attrs))
         out.requires_grad = True  # what a real engine does outside no_grad
 
-    def backward(self, tensor: Tensor, gradient: Any) -> None:
-        self.backward_calls.append((tensor, gradient))
+    def backward(self, tensor: Tensor, gradient: Any, retain_graph: bool = False) -> None:
+        self.backward_calls.append((tensor, gradient, retain_graph))
 
     @property
     def ops(self) -> list[str]:
@@ -32,10 +32,15 @@ class FakeEngine:
 
 @pytest.fixture(autouse=True)
 def _no_engine():
-    """tt-tensor's tests run without tt-autograd, even where it is installed."""
+    """tt-tensor's tests run without tt-autograd, even where it is installed.
+
+    The engine found before the test is put back afterwards, so tests of other
+    packages run in the same session still find it.
+    """
+    previous = get_engine()
     set_engine(None)
     yield
-    set_engine(None)
+    set_engine(previous)
 
 
 @pytest.fixture

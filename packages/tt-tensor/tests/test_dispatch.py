@@ -166,7 +166,8 @@ def test_backward_delegates_to_engine(engine):
     g = Tensor([1.0, 1.0])
     x.backward(g)
     x.backward()
-    assert engine.backward_calls == [(x, g), (x, None)]
+    x.backward(g, retain_graph=True)
+    assert engine.backward_calls == [(x, g, False), (x, None, False), (x, g, True)]
 
 
 def test_set_and_get_engine(engine):

@@ -85,8 +85,11 @@ class GradEngine(Protocol):
         graph node to `out` and set `out.requires_grad`.
         """
 
-    def backward(self, tensor: Tensor, gradient: Tensor | None) -> None:
-        """Run reverse-mode differentiation from `tensor`, as `Tensor.backward`."""
+    def backward(
+        self, tensor: Tensor, gradient: Tensor | None, retain_graph: bool = False
+    ) -> None:
+        """Run reverse-mode differentiation from `tensor`, as `Tensor.backward`;
+        free the graph afterwards unless `retain_graph`."""
 
 
 _engine: GradEngine | None = None

@@ -80,11 +80,11 @@ def _run(op: str, forward: Any, a: Tensor, b: Tensor) -> Tensor:
     """apply(op, forward, a, b), with a readable error if the shapes do not broadcast."""
     try:
         return apply(op, forward, a, b)
-    except ValueError as exc:
+    except ValueError:
         err = broadcast_error(op, a.data.shape, b.data.shape)
         if err is not None:
             raise err from None
-        raise ValueError(f"{op}: {exc}") from exc
+        raise  # not a shape problem (e.g. raised by an engine): keep it as it is
 
 
 def add(a: Any, b: Any) -> Tensor:

@@ -170,11 +170,12 @@ class Tensor:
         """True if the tensor was created by the user, not computed by a recorded op."""
         return self._node is None
 
-    def backward(self, gradient: Tensor | None = None) -> None:
+    def backward(self, gradient: Tensor | None = None, retain_graph: bool = False) -> None:
         """Compute gradients of this tensor w.r.t. the leaves that require them.
 
         tt-tensor has no backward rules: it hands the call to the installed
-        gradient engine (tt-autograd, module 07).
+        gradient engine (tt-autograd, module 07). The graph is freed afterwards
+        unless `retain_graph=True`.
         """
         engine = dispatch.get_engine()
         if engine is None:
@@ -183,7 +184,7 @@ class Tensor:
                 "(module 07), e.g. `pip install tt-autograd`, or install your own engine "
                 "with tinytorch.tensor.set_engine(engine)."
             )
-        engine.backward(self, gradient)
+        engine.backward(self, gradient, retain_graph=retain_graph)
 
     def detach(self) -> Tensor:
         """A tensor sharing this one's data, cut off from the graph (no grad)."""

@@ -1,0 +1,11 @@
+"""The backward rules of every tt-tensor primitive, registered by name in `RULES`.
+
+Importing this package imports each rules file, whose `@register(op)`
+decorators fill the table.
+"""
+
+from . import binary, index, linalg, reduce, select, shape, unary  # noqa: F401 (registers)
+from .broadcast import unbroadcast
+from .registry import RULES, Rule, register
+
+__all__ = ["RULES", "Rule", "register", "unbroadcast"]
