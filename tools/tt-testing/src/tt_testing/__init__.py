@@ -22,7 +22,7 @@ def as_array(x: Any) -> np.ndarray:
     """NumPy view of a Tensor (anything with `.data` or `.numpy()`), array or number."""
     if hasattr(x, "detach") and hasattr(x, "cpu"):  # a torch tensor
         return x.detach().cpu().numpy()
-    if hasattr(x, "data") and isinstance(getattr(x, "data"), np.ndarray):
+    if hasattr(x, "data") and isinstance(x.data, np.ndarray):
         return x.data
     return np.asarray(x)
 

@@ -1,0 +1,62 @@
+"""The course map for the tooling: tt-setup's reader, imported from the source tree.
+
+The tooling runs from the repository (nox's own Python), where tt-setup is not
+necessarily installed, so it puts `packages/tt-setup/src` on `sys.path` and
+imports `tinytorch.setup.course` from there: one reader for the CLI and the
+tooling. Package tests never do this; they test the installed package.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+REPO = Path(__file__).resolve().parents[2]
+PACKAGES = REPO / "packages"
+SETUP_SRC = PACKAGES / "tt-setup" / "src"
+
+if str(SETUP_SRC) not in sys.path:
+    sys.path.insert(0, str(SETUP_SRC))
+
+from tinytorch.setup.course import (  # noqa: E402
+    Course,
+    CourseError,
+    Milestone,
+    Module,
+    Part,
+    load_course,
+    parse_course,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+__all__ = [
+    "PACKAGES",
+    "REPO",
+    "Course",
+    "CourseError",
+    "Milestone",
+    "Module",
+    "Part",
+    "load",
+    "missing_packages",
+    "package_dir",
+    "parse_course",
+]
+
+
+def load(repo: Path = REPO) -> Course:
+    """The course map of the repository at `repo`."""
+    return load_course(repo / "course.toml")
+
+
+def package_dir(dist: str, repo: Path = REPO) -> Path:
+    """The folder of a reference package: `packages/<dist>`."""
+    return repo / "packages" / dist
+
+
+def missing_packages(modules: Iterable[Module], repo: Path = REPO) -> list[str]:
+    """The distributions among `modules` that have no `packages/<dist>/pyproject.toml` yet."""
+    return [m.dist for m in modules if not (package_dir(m.dist, repo) / "pyproject.toml").is_file()]

@@ -1,0 +1,164 @@
+"""The bodies of the nox sessions; noxfile.py registers them from course.toml.
+
+- `partN`: install the chain of part N (01..through), run every package's
+  tests, the integration tests of parts 1..N and the milestones it unlocks;
+- `<dist>` (e.g. `tt-autograd`): install the chain up to that module, run the
+  tests of every package in it;
+- `tests`: every package, all integration tests, the tooling's own tests,
+  with PyTorch as the optional oracle (what CI runs);
+- `lint`: ruff and the contract check;
+- `build`: wheel and sdist of every package into dist/, `twine check --strict`.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import nox.command
+
+from . import artifacts, contract
+from .install import InstallFailure, install_chain, install_torch, venv_python
+from .manifest import PACKAGES, REPO, Course, Module, load
+from .options import ENV_VAR, Options, UsageError, check_swaps, parse_options
+from .steps import Steps, has_tests
+
+RUFF = "ruff==0.17.5"  # pinned: a new ruff must not turn CI red by itself
+SessionFunc = Callable[[Any], None]
+
+
+def options_for(session: Any, allow: Iterable[str]) -> Options:
+    """The session's options, or a clean `session.error` with the usage."""
+    try:
+        return parse_options(
+            session.posargs, os.environ.get(ENV_VAR), Path(session.invoked_from),
+            session.name, allow,
+        )
+    except UsageError as exc:
+        session.error(str(exc))
+
+
+def install(session: Any, course: Course, modules: Sequence[Module], options: Options,
+            extra: Sequence[str] = ()) -> None:
+    """Install `modules` with the session's swaps, or fail with one paragraph."""
+    try:
+        check_swaps(options.swaps, course, modules)
+        install_chain(session, modules, options.swaps, extra)
+    except (UsageError, InstallFailure) as exc:
+        session.error(str(exc))
+
+
+def part_session(number: int) -> SessionFunc:
+    """The body of `partN`."""
+
+    def run(session: Any) -> None:
+        course = load()
+        part = course.part(number)
+        options = options_for(session, ("use", "full"))
+        session.log(f"part {number}: {part.title}, modules 01-{part.through:02d}")
+        install(session, course, part.modules, options)
+        steps = Steps(session, options.pytest_args)
+        steps.package_tests(part.modules)
+        steps.integration(range(1, number + 1))
+        reports = Path(session.create_tmp()).resolve() / "milestones"
+        reports.mkdir(parents=True, exist_ok=True)
+        steps.milestones(course.milestones_unlocked_by(part.through), reports, options.full)
+        steps.finish()
+
+    run.__doc__ = f"Part {number}: install its chain, run package/integration tests, milestones."
+    return run
+
+
+def module_session(dist: str) -> SessionFunc:
+    """The body of the session named after a module's distribution."""
+
+    def run(session: Any) -> None:
+        course = load()
+        module = course.module(dist)
+        chain = course.modules_through(module.number)
+        options = options_for(session, ("use",))
+        if not (PACKAGES / dist / "pyproject.toml").is_file():
+            session.error(
+                f"{dist} (module {module.number:02d}) has no package in packages/{dist} yet"
+            )
+        install(session, course, chain, options)
+        steps = Steps(session, options.pytest_args)
+        steps.package_tests(chain)
+        steps.finish()
+
+    module = load().module(dist)
+    run.__doc__ = f"Module {module.number:02d}: install 01-{module.number:02d}, run their tests."
+    return run
+
+
+def tests(session: Any) -> None:
+    """Every package's tests, all integration tests and tools/tests (what CI runs)."""
+    course = load()
+    options = options_for(session, ("use", "torch"))
+    present = [m for m in course.modules if (PACKAGES / m.dist / "pyproject.toml").is_file()]
+    if not present:
+        session.error("no packages in packages/ yet")
+    install(session, course, present, options, extra=("nox", "packaging"))
+    if options.torch:
+        install_torch(session)
+    else:
+        session.log("--no-torch: PyTorch not installed; the oracle tests will skip")
+    steps = Steps(session, options.pytest_args)
+    steps.package_tests(present)
+    if has_tests(REPO / "integration"):
+        steps.pytest("integration", [REPO / "integration"])
+    else:
+        steps.skip("integration", "integration/ has no tests yet")
+    steps.pytest("tools/tests", [REPO / "tools" / "tests"])
+    steps.finish()
+
+
+def lint(session: Any) -> None:
+    """ruff over the repository, then the contract between packages."""
+    options_for(session, ())
+    session.install(RUFF)
+    try:
+        session.run("ruff", "check", str(REPO))
+        ruff_failed = False
+    except nox.command.CommandFailed:  # still run the contract check, then fail
+        ruff_failed = True
+    errors = contract.check(REPO)
+    for error in errors:
+        session.log(f"contract: {error}")
+    n = len(contract.package_folders(REPO))
+    session.log(f"contract check: {n} packages, {len(errors)} problem(s)")
+    if ruff_failed or errors:
+        failed = ["ruff"] * ruff_failed + ["the contract check"] * bool(errors)
+        session.error(f"lint failed: {' and '.join(failed)}, see above")
+
+
+def build(session: Any) -> None:
+    """Wheel and sdist of every package into dist/ (hatch), then `twine check --strict`."""
+    options_for(session, ())
+    course = load()
+    session.install("hatch", "twine")
+    dist = REPO / "dist"
+    shutil.rmtree(dist, ignore_errors=True)
+    dist.mkdir()
+    folders = contract.package_folders(REPO)
+    order = {m.dist: m.number for m in course.modules}
+    # hatch keeps its build environments in a data dir of this session, and must not see
+    # the venv variables nox sets (its uv installer would fill nox's venv, not its own)
+    hatch_data = Path(session.create_tmp()).resolve() / "hatch"
+    shutil.rmtree(hatch_data, ignore_errors=True)
+    env = {"VIRTUAL_ENV": None, "UV_PYTHON": None, "UV_PROJECT_ENVIRONMENT": None,
+           "HATCH_DATA_DIR": str(hatch_data)}
+    for folder in sorted(folders, key=lambda f: (order.get(f.name, 10**6), f.name)):
+        with session.chdir(folder):
+            session.run("hatch", "build", "-t", "wheel", "-t", "sdist", str(dist), env=env)
+    files = sorted(str(p) for p in dist.iterdir())
+    session.run("twine", "check", "--strict", *files)
+    problems = artifacts.check_setup_manifest(dist, REPO / "course.toml", venv_python(session))
+    for problem in problems:
+        session.log(f"artifacts: {problem}")
+    if problems:
+        session.error(f"{len(problems)} problem(s) with the built artifacts, listed above")
+    session.log(f"built {len(files)} files into dist/ and checked them")
