@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import warnings
 import zipfile
 from typing import Any
 
@@ -31,6 +32,7 @@ from tinytorch.optimizers import LRScheduler, Optimizer
 from tinytorch.tensor import Tensor
 
 from ._encoding import decode, encode
+from .provenance import differences, installed_packages
 
 FORMAT = "tinytorch.training.checkpoint"
 VERSION = 1
@@ -103,6 +105,7 @@ def save_checkpoint(
         "scheduler": None if scheduler is None else encode(
             scheduler.state_dict(), arrays, "scheduler.state_dict()"),
         "extra": encode(extra, arrays, "extra"),
+        "packages": installed_packages(),  # which implementation trained this
     }
     arrays[META_KEY] = np.array(json.dumps(meta, allow_nan=False))
     atomic_savez(path, arrays)
@@ -117,9 +120,11 @@ def load_checkpoint(
 ) -> dict[str, Any]:
     """Restore a `save_checkpoint` file into `model` (and `optimizer`, `scheduler`).
 
-    Returns `{"epoch": int, "extra": ...}`. The model is loaded strictly: a
-    missing or unexpected key or a wrong shape raises an error that lists
-    them, and if any part fails to load, the model keeps its old weights.
+    Returns `{"epoch": int, "extra": ..., "packages": {dist: {version, kind}}}`
+    (the tt-* packages that saved it; a warning names any that differ from
+    those installed now). The model is loaded strictly: a missing or
+    unexpected key or a wrong shape raises an error that lists them, and if
+    any part fails to load, the model keeps its old weights.
     """
     ### BEGIN SOLUTION
     path = os.fspath(path)
@@ -160,5 +165,12 @@ def load_checkpoint(
         if scheduler is not None:
             scheduler.load_state_dict(before[2])
         raise type(exc)(f"load_checkpoint({path!r}): {exc}") from exc
-    return {"epoch": meta["epoch"], "extra": decode(meta["extra"], arrays)}
+    changed = differences(meta.get("packages", {}))
+    if changed:
+        warnings.warn(
+            f"load_checkpoint({path!r}): the installed tt-* packages differ from those that "
+            "saved it: " + "; ".join(changed), stacklevel=2,
+        )
+    return {"epoch": meta["epoch"], "extra": decode(meta["extra"], arrays),
+            "packages": meta.get("packages", {})}
     ### END SOLUTION

@@ -30,6 +30,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, TextIO
 
 import numpy as np
+from tinytorch.activations import sigmoid, softmax
 from tinytorch.autograd import no_grad
 from tinytorch.layers import Module
 from tinytorch.optimizers import LRScheduler, Optimizer, clip_grad_norm_
@@ -39,6 +40,7 @@ from .batching import batch_indices, epoch_order
 from .checkpoint import PathLike, load_checkpoint, save_checkpoint
 from .early_stopping import EarlyStopping, is_improvement
 from .history import History
+from .losses_by_name import resolve_loss
 from .metrics import resolve_metrics
 from .progress import Progress, format_epoch
 
@@ -72,7 +74,8 @@ class Trainer:
         model: a `Module` mapping a batch `Tensor` to outputs.
         optimizer: an `Optimizer` over the model's parameters.
         loss_fn: `loss_fn(outputs, targets) -> 0-d Tensor`, mean over the batch
-            (a `tinytorch.losses` object or any function of tensor ops).
+            (a `tinytorch.losses` object or any function of tensor ops), or a
+            loss name: "cross_entropy", "mse", "bce", "bce_with_logits".
         metrics: names ("accuracy"), callables `metric(outputs, targets) ->
             float` taking NumPy arrays, or a dict {name: callable}.
         scheduler: an `LRScheduler`, stepped once after every epoch.
@@ -91,7 +94,7 @@ class Trainer:
         self,
         model: Module,
         optimizer: Optimizer,
-        loss_fn: Callable[[Tensor, Tensor], Tensor],
+        loss_fn: Callable[[Tensor, Tensor], Tensor] | str,
         metrics: Any = ("accuracy",),
         scheduler: LRScheduler | None = None,
         grad_accumulation: int = 1,
@@ -105,8 +108,6 @@ class Trainer:
             raise TypeError(
                 f"Trainer: optimizer must be an Optimizer, got {type(optimizer).__name__}"
             )
-        if not callable(loss_fn):
-            raise TypeError(f"Trainer: loss_fn must be callable, got {type(loss_fn).__name__}")
         if scheduler is not None and not isinstance(scheduler, LRScheduler):
             raise TypeError(
                 f"Trainer: scheduler must be an LRScheduler, got {type(scheduler).__name__}"
@@ -115,7 +116,7 @@ class Trainer:
             raise ValueError(f"Trainer: clip_grad_norm must be > 0, got {clip_grad_norm!r}")
         self.model = model
         self.optimizer = optimizer
-        self.loss_fn = loss_fn
+        self.loss_fn = resolve_loss(loss_fn)
         self.metrics = resolve_metrics(metrics)
         self.scheduler = scheduler
         self.grad_accumulation = _check_positive_int("__init__", "grad_accumulation",
@@ -213,19 +214,30 @@ class Trainer:
         return {key: total / len(x) for key, total in sums.items()}
         ### END SOLUTION
 
-    def predict(self, x: Any, batch_size: int = 32) -> np.ndarray:
-        """The model's outputs for `x`, batch by batch, without gradients, in eval mode."""
+    def predict(self, x: Any, batch_size: int = 32, probabilities: bool = False) -> np.ndarray:
+        """The model's outputs for `x`, batch by batch, without gradients, in eval mode.
+
+        With `probabilities=True` the outputs are taken as logits and turned
+        into probabilities: softmax over the last axis, or sigmoid for a
+        single output column.
+        """
         x = self._inputs(_as_array("predict x", x))
         batch_size = _check_positive_int("predict", "batch_size", batch_size)
         was_training = self.model.training
         self.model.eval()
         try:
             with no_grad():
-                outs = [self.model(Tensor(x[i : i + batch_size])).data
+                outs = [self._output(Tensor(x[i : i + batch_size]), probabilities).data
                         for i in range(0, len(x), batch_size)]
         finally:
             self.model.train(was_training)
         return np.concatenate(outs)
+
+    def _output(self, xb: Tensor, probabilities: bool) -> Tensor:
+        out = self.model(xb)
+        if not probabilities:
+            return out
+        return sigmoid(out) if out.shape[-1] == 1 else softmax(out, dim=-1)
 
     # ------------------------------------------------------------------ fit
 
