@@ -9,51 +9,11 @@ differentiable when tt-autograd is installed.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
-
 import numpy as np
 import pytest
 from tinytorch.activations import GELU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
-from tinytorch.tensor import PRIMITIVES, Tensor, get_engine, set_engine
-
-
-class Recorder:
-    """A gradient engine that only remembers which op made which tensor."""
-
-    def __init__(self) -> None:
-        self.made_by: dict[int, tuple[Tensor, str, tuple[Tensor, ...]]] = {}
-
-    def record(self, op: str, out: Tensor, inputs: tuple[Tensor, ...], attrs: dict) -> None:
-        assert op in PRIMITIVES
-        out.requires_grad = True  # so the ops that follow are recorded too
-        self.made_by[id(out)] = (out, op, inputs)
-
-    def backward(self, tensor: Tensor, gradient: Any) -> None:  # pragma: no cover
-        raise NotImplementedError
-
-    def reaches(self, out: Tensor, leaf: Tensor) -> bool:
-        stack, seen = [out], set()
-        while stack:
-            t = stack.pop()
-            if t is leaf:
-                return True
-            if id(t) in seen or id(t) not in self.made_by:
-                continue
-            seen.add(id(t))
-            stack.extend(self.made_by[id(t)][2])
-        return False
-
-
-@pytest.fixture
-def recorder() -> Iterator[Recorder]:
-    previous = get_engine()
-    rec = Recorder()
-    set_engine(rec)
-    try:
-        yield rec
-    finally:
-        set_engine(previous)
+from tinytorch.tensor import Tensor
+from tt_testing import GraphRecorder
 
 
 @pytest.mark.parametrize(
@@ -61,9 +21,9 @@ def recorder() -> Iterator[Recorder]:
     [ReLU(), Sigmoid(), Tanh(), GELU(), GELU(approximate="tanh"), Softmax(dim=0), LogSoftmax()],
     ids=repr,
 )
-def test_output_is_connected_to_input(recorder: Recorder, layer) -> None:
+def test_output_is_connected_to_input(graph_recorder: GraphRecorder, layer) -> None:
     x = Tensor(np.array([[-2.0, 0.0, 3.0], [1.0, -1e4, 1e4]], dtype=np.float32),
                requires_grad=True)
     out = layer(x)
     assert out.requires_grad
-    assert recorder.reaches(out, x)
+    assert graph_recorder.reaches(out, x)

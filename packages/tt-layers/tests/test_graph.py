@@ -9,58 +9,17 @@ differentiable when tt-autograd is installed.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
-
 import numpy as np
-import pytest
 from tinytorch.layers import Linear, Sequential
-from tinytorch.tensor import PRIMITIVES, Tensor, get_engine, set_engine
+from tinytorch.tensor import Tensor
+from tt_testing import GraphRecorder
 
 
-class Recorder:
-    """A gradient engine that only remembers which op made which tensor."""
-
-    def __init__(self) -> None:
-        self.made_by: dict[int, tuple[Tensor, str, tuple[Tensor, ...]]] = {}
-
-    def record(self, op: str, out: Tensor, inputs: tuple[Tensor, ...], attrs: dict) -> None:
-        assert op in PRIMITIVES
-        out.requires_grad = True  # so the ops that follow are recorded too
-        self.made_by[id(out)] = (out, op, inputs)
-
-    def backward(self, tensor: Tensor, gradient: Any) -> None:  # pragma: no cover
-        raise NotImplementedError
-
-    def reaches(self, out: Tensor, leaf: Tensor) -> bool:
-        stack, seen = [out], set()
-        while stack:
-            t = stack.pop()
-            if t is leaf:
-                return True
-            if id(t) in seen or id(t) not in self.made_by:
-                continue
-            seen.add(id(t))
-            stack.extend(self.made_by[id(t)][2])
-        return False
-
-
-@pytest.fixture
-def recorder() -> Iterator[Recorder]:
-    previous = get_engine()
-    rec = Recorder()
-    set_engine(rec)
-    try:
-        yield rec
-    finally:
-        set_engine(previous)
-
-
-def test_linear_output_is_connected_to_input_and_parameters(recorder: Recorder) -> None:
+def test_linear_output_is_connected_to_input_and_parameters(graph_recorder: GraphRecorder) -> None:
     model = Sequential(Linear(3, 4), Linear(4, 2))
     x = Tensor(np.ones((5, 3), dtype=np.float32), requires_grad=True)
     out = model(x)
     assert out.requires_grad
-    assert recorder.reaches(out, x)
+    assert graph_recorder.reaches(out, x)
     for name, p in model.named_parameters():
-        assert recorder.reaches(out, p), name
+        assert graph_recorder.reaches(out, p), name

@@ -14,8 +14,17 @@ import numpy as np
 import pytest
 
 from .__about__ import __version__
+from .graph import GraphRecorder, recording_engine
 
-__all__ = ["__version__", "as_array", "assert_close", "numerical_grad", "torch_or_skip"]
+__all__ = [
+    "GraphRecorder",
+    "__version__",
+    "as_array",
+    "assert_close",
+    "numerical_grad",
+    "recording_engine",
+    "torch_or_skip",
+]
 
 
 def as_array(x: Any) -> np.ndarray:
