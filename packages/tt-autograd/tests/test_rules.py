@@ -77,3 +77,12 @@ def test_rule_gives_leaf_dtype_and_shape(op):
         assert x.grad is not None
         assert x.grad.shape == x.shape
         assert x.grad.dtype == np.float32
+
+
+def test_where_gradient_is_zero_where_not_chosen_even_for_inf_upstream():
+    # grad * mask would give 0 * inf = nan at the unchosen place; where gives 0.
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    y = where(np.array([False, True]), x, 0.0)
+    with np.errstate(invalid="ignore"):  # the forward value 0 * inf is nan; not the point
+        (y * Tensor(np.array([np.inf, 3.0]))).sum().backward()
+    assert x.grad.numpy().tolist() == [0.0, 3.0]

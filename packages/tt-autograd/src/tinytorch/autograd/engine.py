@@ -20,6 +20,7 @@ node whose consumers have not all reported yet.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -31,6 +32,7 @@ from .node import Node, OpContext
 from .rules import RULES, Rule
 
 
+@functools.cache
 def node_name(op: str) -> str:
     """The name people see in `grad_fn`: "matmul" -> "MatmulBackward"."""
     return op.title().replace("_", "") + "Backward"
@@ -72,7 +74,10 @@ def _accumulate(leaf: Tensor, g: np.ndarray) -> None:
     ### BEGIN SOLUTION
     g = np.asarray(g)
     if leaf.grad is None:
-        total = np.array(g, dtype=leaf.data.dtype)  # a copy: rules may return shared views
+        # A copy (rules may return shared views), in the leaf's own memory layout,
+        # so optimizers combine weight and gradient without strided passes.
+        total = np.empty_like(leaf.data)
+        np.copyto(total, g)
     else:
         total = (leaf.grad.data + g).astype(leaf.data.dtype, copy=False)
     leaf.grad = Tensor._wrap(total)

@@ -24,6 +24,17 @@ from .broadcast import unbroadcast
 from .registry import register
 
 
+def _transposed(x: np.ndarray, g: np.ndarray) -> bool:
+    """Is `x` a 2-D transposed view (Fortran order), met by a 2-D gradient?
+
+    Then its gradient is computed transposed too, so that it comes out in the
+    layout of the array `x` views: optimizers then update weights and
+    gradients that share one memory order (mixed orders make every
+    elementwise pass strided, about 3x slower). Same numbers, same FLOPs.
+    """
+    return x.ndim == 2 and g.ndim == 2 and x.flags.f_contiguous and not x.flags.c_contiguous
+
+
 @register("matmul")
 def matmul_backward(
     ctx: OpContext, grad: np.ndarray
@@ -42,8 +53,16 @@ def matmul_backward(
     # g: (..., n, m)
     ga = gb = None
     if need_a:
-        ga = unbroadcast(g @ np.swapaxes(b2, -1, -2), a2.shape).reshape(a.shape)
+        if _transposed(a2, g):  # a is W.T: build the gradient in W's layout
+            ga = (b2 @ g.T).T
+        else:
+            ga = unbroadcast(g @ np.swapaxes(b2, -1, -2), a2.shape)
+        ga = ga.reshape(a.shape)
     if need_b:
-        gb = unbroadcast(np.swapaxes(a2, -1, -2) @ g, b2.shape).reshape(b.shape)
+        if _transposed(b2, g):  # b is W.T, as in Linear: (g^T a)^T, laid out like W
+            gb = (g.T @ a2).T
+        else:
+            gb = unbroadcast(np.swapaxes(a2, -1, -2) @ g, b2.shape)
+        gb = gb.reshape(b.shape)
     return ga, gb
     ### END SOLUTION

@@ -33,6 +33,21 @@ def clamp_backward(ctx: OpContext, grad: np.ndarray) -> tuple[np.ndarray]:
     ### END SOLUTION
 
 
+def _masked(grad: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """`grad` where `keep`, else 0 (broadcast to both shapes).
+
+    `grad * keep` is one fast multiply (np.where is about 4x slower), and it
+    is exact unless `grad` holds inf or NaN where `keep` is False (0 * inf is
+    NaN): that rare case falls back to np.where, so the result is always 0
+    there, as in PyTorch.
+    """
+    with np.errstate(invalid="ignore"):  # 0 * inf: handled just below
+        out = grad * keep
+    if not np.isfinite(out).all():
+        return np.where(keep, grad, 0).astype(grad.dtype, copy=False)
+    return out
+
+
 @register("where")
 def where_backward(
     ctx: OpContext, grad: np.ndarray
@@ -46,7 +61,7 @@ def where_backward(
     a, b = ctx.inputs
     cond = np.asarray(ctx.attrs["cond"], dtype=bool)
     need_a, need_b = ctx.needs_input_grad
-    ga = unbroadcast(np.where(cond, grad, 0), a.shape) if need_a else None
-    gb = unbroadcast(np.where(cond, 0, grad), b.shape) if need_b else None
+    ga = unbroadcast(_masked(grad, cond), a.shape) if need_a else None
+    gb = unbroadcast(_masked(grad, ~cond), b.shape) if need_b else None
     return ga, gb
     ### END SOLUTION
