@@ -159,19 +159,19 @@ def test_to_and_casts():
 
 
 @pytest.mark.parametrize(
-    ("t", "text"),
+    ("args", "kwargs", "text"),
     [
-        (Tensor([[1.0, 2.0]], requires_grad=True), "tensor([[1., 2.]], requires_grad=True)"),
-        (Tensor([1, 2, 3]), "tensor([1, 2, 3])"),
-        (Tensor(3.0), "tensor(3.)"),
-        (Tensor([0.5, 1.0]), "tensor([0.5000, 1.0000])"),
-        (Tensor([1.0], dtype=np.float64), "tensor([1.], dtype=float64)"),
-        (Tensor([True, False]), "tensor([ True, False])"),
-        (Tensor([[1.0], [2.0]]), "tensor([[1.],\n        [2.]])"),
+        (([[1.0, 2.0]],), {"requires_grad": True}, "tensor([[1., 2.]], requires_grad=True)"),
+        (([1, 2, 3],), {}, "tensor([1, 2, 3])"),
+        ((3.0,), {}, "tensor(3.)"),
+        (([0.5, 1.0],), {}, "tensor([0.5000, 1.0000])"),
+        (([1.0],), {"dtype": np.float64}, "tensor([1.], dtype=float64)"),
+        (([True, False],), {}, "tensor([ True, False])"),
+        (([[1.0], [2.0]],), {}, "tensor([[1.],\n        [2.]])"),
     ],
 )
-def test_repr(t, text):
-    assert repr(t) == text
+def test_repr(args, kwargs, text):
+    assert repr(Tensor(*args, **kwargs)) == text
 
 
 def test_repr_like_torch():
