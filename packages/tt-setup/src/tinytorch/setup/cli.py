@@ -1,8 +1,8 @@
-"""`tito`: the course's command line (status, doctor, milestones).
+"""`tito`: the course's command line (status, doctor, milestones, template).
 
 Each subcommand is one function that takes the course map and an output
 stream and returns the exit code, so `main(argv)` is easy to test and the
-console script is a thin wrapper.
+console script is a thin wrapper. `template` also takes its arguments.
 """
 
 from __future__ import annotations
@@ -11,11 +11,13 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import TextIO
 
 from .__about__ import __version__
-from .course import CourseError, load_course
+from .course import Course, CourseError, load_course
 from .doctor import doctor
 from .status import milestones, status
+from .template import TemplateError, print_starter, write_starter
 
 COMMANDS = {
     "status": (status, "the modules in order, what is installed, which milestones it unlocks"),
@@ -36,7 +38,31 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, (_func, help_text) in COMMANDS.items():
         sub.add_parser(name, help=help_text, description=help_text)
+    _template_parser(sub)
     return parser
+
+
+def _template_parser(sub: argparse._SubParsersAction) -> None:
+    """`tito template tt-NAME DEST [--source PATH] [--force]`."""
+    text = "write a starter of a module: the reference with its solutions taken out"
+    p = sub.add_parser("template", help=text, description=text)
+    p.add_argument("module", metavar="tt-NAME", help="the module, e.g. tt-activations")
+    p.add_argument("dest", metavar="DEST", help="the folder to write (new or empty)")
+    p.add_argument("--source", metavar="PATH",
+                   help="the reference: a package folder or an sdist (.tar.gz); default: "
+                        "packages/tt-NAME of the checkout around the current directory")
+    p.add_argument("--force", action="store_true", help="replace DEST even if not empty")
+
+
+def template(course: Course, args: argparse.Namespace, out: TextIO) -> int:
+    """Write the starter `args` ask for and say what to do next; 1 with the reason if not."""
+    try:
+        starter = write_starter(course, args.module, args.dest, args.source, args.force)
+    except TemplateError as exc:
+        print(f"tito template: {exc}", file=sys.stderr)
+        return 1
+    print_starter(starter, out)
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -47,6 +73,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CourseError as exc:
         print(f"tito: {exc}", file=sys.stderr)
         return 2
+    if args.command == "template":
+        return template(course, args, sys.stdout)
     func, _help = COMMANDS[args.command]
     return func(course, sys.stdout)
 
