@@ -5,7 +5,7 @@
 - `<dist>` (e.g. `tt-autograd`): install the chain up to that module, run the
   tests of every package in it;
 - `tests`: every package, all integration tests, the tooling's own tests,
-  with PyTorch as the optional oracle (what CI runs);
+  with PyTorch as the optional oracle, then the starter check (what CI runs);
 - `lint`: ruff and the contract check;
 - `build`: wheel and sdist of every package into dist/, `twine check --strict`.
 """
@@ -24,6 +24,7 @@ from . import artifacts, contract
 from .install import InstallFailure, install_chain, install_torch, venv_python
 from .manifest import PACKAGES, REPO, Course, Module, load
 from .options import ENV_VAR, Options, UsageError, check_swaps, parse_options
+from .starters import starter_check_step
 from .steps import Steps, has_tests
 
 RUFF = "ruff==0.17.5"  # pinned: a new ruff must not turn CI red by itself
@@ -101,7 +102,9 @@ def tests(session: Any) -> None:
     present = [m for m in course.modules if (PACKAGES / m.dist / "pyproject.toml").is_file()]
     if not present:
         session.error("no packages in packages/ yet")
-    install(session, course, present, options, extra=("nox", "packaging"))
+    # hatch, twine, pypiserver, passlib: tools/tests release, publish and serve real packages
+    install(session, course, present, options,
+            extra=("nox", "packaging", "hatch", "twine", "pypiserver", "passlib"))
     if options.torch:
         install_torch(session)
     else:
@@ -113,6 +116,7 @@ def tests(session: Any) -> None:
     else:
         steps.skip("integration", "integration/ has no tests yet")
     steps.pytest("tools/tests", [REPO / "tools" / "tests"])
+    starter_check_step(session, steps, present, options.swaps)
     steps.finish()
 
 
