@@ -19,7 +19,8 @@ wheels. For each of them, in course order:
 own tests: the quick check, and what the tooling's own tests use.
 
 Score: the fraction of the module's own tests that passed, counting failures
-and errors (a test file that does not even import is one error) and leaving
+and errors (a test file that does not even import against the student's
+package counts as all the tests the reference collects in it) and leaving
 out skipped tests (the PyTorch oracle checks skip without PyTorch). The
 integration tests and the milestones are reported beside the score, not in
 it. A package that does not build, install or import scores 0, with the
@@ -56,7 +57,14 @@ from typing import Any
 import nox.command
 
 from .files import write_atomic
-from .install import InstallFailure, find_uv, install_chain, install_torch, venv_python
+from .install import (
+    InstallFailure,
+    find_uv,
+    install_chain,
+    install_torch,
+    pip_install,
+    venv_python,
+)
 from .manifest import REPO, Course, Module, load, missing_packages, package_dir
 from .options import Swap, UsageError, _Parser, normalize
 from .steps import Steps, has_tests
@@ -68,7 +76,8 @@ else:  # pragma: no cover
 
 SCORING = (
     "score = passed / (passed + failed + errors) of the module's own reference tests "
-    "(skipped tests do not count); 0 when the package does not build, install or import; "
+    "(skipped tests do not count; a test file that does not import counts as all the tests "
+    "the reference collects in it); 0 when the package does not build, install or import; "
     "integration tests and milestones are reported beside it, not in it"
 )
 
@@ -196,16 +205,22 @@ class Counts:
     skipped: int = 0
     status: str = "passed"  # passed | failed | skipped (what the step did)
     detail: str = ""
+    # Test files that failed to import against the student's package: pytest
+    # reports each as ONE error, but it holds many tests. `uncollected` is how
+    # many tests the reference collects in those files, counted as failed.
+    broken_files: list[str] = field(default_factory=list)
+    uncollected: int = 0
 
     @property
     def ran(self) -> int:
-        return self.passed + self.failed + self.errors
+        return self.passed + self.failed + self.errors + self.uncollected
 
     def summary(self) -> str:
         if self.status == "skipped":
             return f"skipped ({self.detail})"
         text = f"{self.passed}/{self.ran}"
         bad = [f"{n} {w}" for n, w in ((self.failed, "failed"), (self.errors, "errors"),
+                                       (self.uncollected, "in files that did not import"),
                                        (self.skipped, "skipped")) if n]
         return text + (f" ({', '.join(bad)})" if bad else "") + (
             f" [{self.detail}]" if self.detail else "")
@@ -216,6 +231,10 @@ def parse_junit(path: Path) -> Counts:
     counts = Counts()
     for case in ET.parse(path).getroot().iter("testcase"):
         tags = {child.tag for child in case}
+        error = case.find("error")
+        if error is not None and error.get("message") == "collection failure":
+            counts.broken_files.append(case.get("name", ""))  # dotted: pkg.tests.test_x
+            continue
         if "failure" in tags:
             counts.failed += 1
         elif "error" in tags:
@@ -224,7 +243,8 @@ def parse_junit(path: Path) -> Counts:
             counts.skipped += 1
         else:
             counts.passed += 1
-    counts.status = "failed" if counts.failed or counts.errors else "passed"
+    bad = counts.failed or counts.errors or counts.broken_files
+    counts.status = "failed" if bad else "passed"
     return counts
 
 
@@ -305,12 +325,12 @@ class _Workspace:
         self._session.run(*cmd, silent=True, external=True)
 
     def run(self, *args: str, env: dict[str, str | None] | None = None,
-            success_codes: Sequence[int] | None = None, **_: Any) -> Any:
+            success_codes: Sequence[int] | None = None, silent: bool = False, **_: Any) -> Any:
         """`session.run` in this venv: its bin first on PATH, commands found there first."""
         full: dict[str, str | None] = {**os.environ, **(env or {})}
         full["PATH"] = self.bin + os.pathsep + os.environ.get("PATH", "")
         full["VIRTUAL_ENV"] = str(self.venv)
-        return nox.command.run(list(args), env=full, paths=[self.bin],
+        return nox.command.run(list(args), env=full, paths=[self.bin], silent=silent,
                                success_codes=success_codes, external=True)
 
     def __getattr__(self, name: str) -> Any:
@@ -364,6 +384,8 @@ def grade_one(session: Any, course: Course, sub: Submission, options: GradeOptio
         install_torch(ws)
 
     grade.tests = _pytest(ws, f"{m.dist} tests", tests_dir, tmp / "tests.xml", options)
+    if grade.tests.broken_files:
+        count_broken_files(ws, m, grade.tests, tmp)
     grade.score = score(grade.tests)
     if grade.tests.ran == 0:
         grade.reason = "no test ran: " + (grade.tests.detail or "pytest collected nothing")
@@ -388,10 +410,50 @@ def grade_one(session: Any, course: Course, sub: Submission, options: GradeOptio
     return grade
 
 
+def count_broken_files(ws: Any, module: Module, tests: Counts, tmp: Path) -> None:
+    """Count, with the reference installed, the tests of files that did not import.
+
+    A test file that fails to import against the student's package (a missing
+    public name, an error at import time) is one "collection failure" in
+    pytest's report, however many tests it holds; counting it as one would
+    let a student lose one test where the reference has fifty. So the
+    reference package goes back into this package's venv (the venv is this
+    submission's alone and is not used after), pytest collects those files,
+    and each collected test counts as failed.
+    """
+    # JUnit names are dotted paths from pytest's rootdir: the package folder
+    # (its pyproject.toml configures pytest) or, failing that, the repository.
+    files = []
+    for name in tests.broken_files:
+        rel = name.replace(".", "/") + ".py"
+        found = [base / rel for base in (package_dir(module.dist), REPO) if (base / rel).is_file()]
+        files += found[:1]
+    log = tmp / "reference-collect.log"
+    code, _ = pip_install(venv_python_of(ws), ["--force-reinstall", "--no-deps",
+                                               str(package_dir(module.dist))], log)
+    if code != 0 or not files:
+        tests.uncollected = len(tests.broken_files)  # at least one each
+        tests.detail = f"could not count the tests of files that did not import (see {log})"
+        return
+    out = ws.run("python", "-m", "pytest", "--collect-only", "-q", "--import-mode=importlib",
+                 "-p", "no:cacheprovider", *map(str, files), silent=True, success_codes=[0, 5])
+    tests.uncollected = sum(1 for line in str(out or "").splitlines() if "::" in line)
+    tests.uncollected = max(tests.uncollected, len(tests.broken_files))
+
+
+def venv_python_of(ws: Any) -> str:
+    return str(Path(ws.bin) / ("python.exe" if sys.platform == "win32" else "python"))
+
+
 def _pytest(ws: Any, name: str, folder: Path, xml: Path, options: GradeOptions) -> Counts:
-    """One pytest step through `Steps`, counted from its JUnit XML."""
+    """One pytest step through `Steps`, counted from its JUnit XML.
+
+    `--continue-on-collection-errors`: a test file that does not import against
+    the student's package must not stop the others from running.
+    """
     xml.unlink(missing_ok=True)
-    steps = Steps(ws, [f"--junitxml={xml}", *options.pytest_args])
+    steps = Steps(ws, [f"--junitxml={xml}", "--continue-on-collection-errors",
+                       *options.pytest_args])
     steps.pytest(name, [folder])
     if not xml.is_file():
         return Counts(status="failed", detail="pytest wrote no report (crashed? see the log)")

@@ -126,10 +126,13 @@ def test_parse_junit_and_score(tmp_path: Path) -> None:
     xml = tmp_path / "r.xml"
     xml.write_text(JUNIT, encoding="utf-8")
     counts = grade.parse_junit(xml)
-    assert (counts.passed, counts.failed, counts.errors, counts.skipped) == (2, 1, 1, 1)
-    assert counts.status == "failed" and counts.ran == 4
-    assert grade.score(counts) == 0.5  # skipped tests do not count
-    assert counts.summary() == "2/4 (1 failed, 1 errors, 1 skipped)"
+    assert (counts.passed, counts.failed, counts.errors, counts.skipped) == (2, 1, 0, 1)
+    assert counts.broken_files == ["tests.test_x"]  # a file that did not import
+    assert counts.status == "failed" and counts.ran == 3
+    counts.uncollected = 5  # what the reference collects in that file (grade_one counts it)
+    assert counts.ran == 8
+    assert grade.score(counts) == 0.25  # skipped tests do not count
+    assert counts.summary() == "2/8 (1 failed, 5 in files that did not import, 1 skipped)"
     assert grade.score(Counts()) == 0.0 and grade.score(None) == 0.0
     assert grade.score(Counts(passed=3)) == 1.0
 
@@ -290,6 +293,10 @@ def graded(tmp_path_factory) -> dict[str, tuple[dict, str]]:
     init = _copy("tt-activations", broken / "tt-activations") / "src" / "tinytorch" / \
         "activations" / "__init__.py"
     init.write_text(init.read_text() + "\ndef broken(:\n")
+    # a public name missing: the test files that import it cannot even be collected
+    init = _copy("tt-losses", broken / "tt-losses") / "src" / "tinytorch" / "losses" / \
+        "__init__.py"
+    init.write_text(init.read_text() + "\ndel CrossEntropyLoss\n")
     _package(broken / "tt-bogus", "tt-bogus")
     (broken / "notes.txt").write_text("not a package")
     clean = tmp / "clean"
@@ -320,6 +327,20 @@ def test_an_unmodified_copy_passes_everything(graded) -> None:
     assert report["skipped"] == []
 
 
+def test_test_files_that_do_not_import_count_every_test_they_hold(graded) -> None:
+    losses = _module(graded["broken"][0], "tt-losses")["tests"]
+    assert losses["broken_files"], "removing CrossEntropyLoss must break some test file"
+    # every test the reference collects is accounted for: none lost with the broken files
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "--import-mode=importlib",
+         "-p", "no:cacheprovider", str(REPO / "packages" / "tt-losses" / "tests")],
+        capture_output=True, text=True, cwd=REPO, check=True)
+    collected = sum("::" in line for line in proc.stdout.splitlines())
+    assert losses["ran"] + losses["skipped"] == collected
+    assert losses["uncollected"] > len(losses["broken_files"])  # many tests per broken file
+    assert losses["passed"] > 0  # the other files still ran
+
+
 def test_a_package_that_does_not_import_scores_zero_and_the_rest_is_graded(graded) -> None:
     report, output = graded["broken"]
     activations = _module(report, "tt-activations")
@@ -329,7 +350,8 @@ def test_a_package_that_does_not_import_scores_zero_and_the_rest_is_graded(grade
     assert activations["tests"] is None
     # graded after it, in a venv of its own, with the reference tt-activations
     assert _module(report, "tt-autograd")["tests"]["ran"] > 0
-    assert [m["dist"] for m in report["modules"]] == ["tt-activations", "tt-autograd"]
+    assert [m["dist"] for m in report["modules"]] == ["tt-activations", "tt-losses",
+                                                      "tt-autograd"]
     skipped = {Path(s["path"]).name: s["reason"] for s in report["skipped"]}
     assert set(skipped) == {"tt-bogus", "notes.txt"}
     # the table is printed; the files of each package are kept beside the report
