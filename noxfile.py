@@ -5,6 +5,7 @@
     nox -s tests [-- --no-torch]                                    everything CI runs
     nox -s lint                                                     ruff + the contract check
     nox -s build                                                    wheels/sdists in dist/, twine
+    nox -s benchmark [-- --use tt-x=PATH] [-- --steps N]            MLP step, ratio to PyTorch
     nox -s starters -- tt-x ... | --part N | --all [--dest DIR]     write student starters
     nox -s grade -- --student DIR [--report PATH] [--full]          grade a student's packages
     nox -s release -- tt-x {patch|minor|major} [--dry-run]          bump, CHANGELOG, ranges, build
@@ -40,6 +41,7 @@ for _module in COURSE.modules:
 nox.session(name="tests")(sessions.tests)
 nox.session(name="lint")(sessions.lint)
 nox.session(name="build", default=False)(sessions.build)
+nox.session(name="benchmark", default=False)(sessions.benchmark)
 nox.session(name="grade", default=False)(grade_session)
 nox.session(name="starters", default=False, venv_backend="none")(starters_session)
 nox.session(name="release", default=False)(release.session)

@@ -7,7 +7,9 @@
 - `tests`: every package, all integration tests, the tooling's own tests,
   with PyTorch as the optional oracle, then the starter check (what CI runs);
 - `lint`: ruff and the contract check;
-- `build`: wheel and sdist of every package into dist/, `twine check --strict`.
+- `build`: wheel and sdist of every package into dist/, `twine check --strict`;
+- `benchmark`: the MLP training-step benchmark against PyTorch, on the
+  installed Part I chain (with `--use` swaps: benchmark your own package).
 """
 
 from __future__ import annotations
@@ -118,6 +120,20 @@ def tests(session: Any) -> None:
     steps.pytest("tools/tests", [REPO / "tools" / "tests"])
     starter_check_step(session, steps, present, options.swaps)
     steps.finish()
+
+
+def benchmark(session: Any) -> None:
+    """benchmarks/mlp_step.py on the installed Part I chain (swaps allowed), against PyTorch."""
+    course = load()
+    options = options_for(session, ("use",))
+    part = course.part(1)
+    install(session, course, part.modules, options)
+    if not install_torch(session):
+        session.error("the benchmark needs PyTorch (torch==2.13.0, the CPU build) as its peer")
+    report = Path(session.create_tmp()).resolve() / "benchmark.json"
+    session.run("python", str(REPO / "benchmarks" / "mlp_step.py"), "--report", str(report),
+                *options.pytest_args)
+    session.log(f"report: {report}")
 
 
 def lint(session: Any) -> None:
