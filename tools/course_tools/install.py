@@ -34,10 +34,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .manifest import REPO, Module, missing_packages, package_dir
+from .manifest import REPO, TEST_HELPERS_DIR, Module, missing_packages, package_dir
 from .options import Swap
 
-TT_TESTING = REPO / "tools" / "tt-testing"
 TORCH = "torch==2.13.0"
 PROBE = Path(__file__).with_name("probe.py")
 
@@ -208,7 +207,7 @@ def install_chain(
     session.log(f"building {n_build} of {len(planned)} packages ({n_student} from a student) ...")
     wheels = build_wheels(planned, python, work)
 
-    args = [str(wheels[p.module.dist]) for p in planned] + [str(TT_TESTING), "pytest", *extra]
+    args = [str(wheels[p.module.dist]) for p in planned] + [str(TEST_HELPERS_DIR), "pytest", *extra]
     if find_uv():
         for dist in [*(p.module.dist for p in planned), "tt-testing"]:
             args += ["--reinstall-package", dist]

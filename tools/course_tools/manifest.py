@@ -14,6 +14,10 @@ from typing import TYPE_CHECKING
 
 REPO = Path(__file__).resolve().parents[2]
 PACKAGES = REPO / "packages"
+# The shared test helpers: not a module of the chain, but built and published
+# beside it (first), because every package's tests, and so every starter, use them.
+TEST_HELPERS = "tt-testing"
+TEST_HELPERS_DIR = REPO / "tools" / "tt-testing"
 SETUP_SRC = PACKAGES / "tt-setup" / "src"
 
 if str(SETUP_SRC) not in sys.path:
@@ -35,6 +39,8 @@ if TYPE_CHECKING:
 __all__ = [
     "PACKAGES",
     "REPO",
+    "TEST_HELPERS",
+    "TEST_HELPERS_DIR",
     "Course",
     "CourseError",
     "Milestone",

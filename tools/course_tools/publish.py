@@ -5,8 +5,9 @@
 
 - The files in `--dist` (default `dist/`, as `nox -s build` or `nox -s release`
   leave it) are grouped per package and uploaded in the order of course.toml,
-  so that every package's dependencies are on the index before it; a file that
-  is not a package of the course stops the upload before anything is sent.
+  after tt-testing (the test helpers), so that every package's dependencies
+  are on the index before it; a file that is not a package of the course (or
+  tt-testing) stops the upload before anything is sent.
 - Credentials come from the environment (`TWINE_USERNAME`, `TWINE_PASSWORD`)
   or from `~/.pypirc`, never from the command line: twine reads them itself,
   and nothing here prints them (the saved twine logs have the password blanked
@@ -53,7 +54,7 @@ from packaging.utils import (
 )
 from packaging.version import Version
 
-from .manifest import REPO, Course
+from .manifest import REPO, TEST_HELPERS, Course
 from .options import UsageError, _Parser
 
 Log = Callable[[str], None]
@@ -185,7 +186,7 @@ def collect(dist_dir: Path, course: Course) -> list[Upload]:
     """The packages in `dist_dir`, in course order (versions ascending); stray files refused."""
     if not dist_dir.is_dir():
         raise UsageError(f"{dist_dir} does not exist: run `nox -s build` or `nox -s release`")
-    order = {m.dist: m.number for m in course.modules}
+    order = {TEST_HELPERS: 0, **{m.dist: m.number for m in course.modules}}
     groups: dict[tuple[str, str], Upload] = {}
     strays = []
     for path in sorted(dist_dir.iterdir()):

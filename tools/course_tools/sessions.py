@@ -24,7 +24,7 @@ import nox.command
 
 from . import artifacts, contract
 from .install import InstallFailure, install_chain, install_torch, venv_python
-from .manifest import PACKAGES, REPO, Course, Module, load
+from .manifest import PACKAGES, REPO, TEST_HELPERS_DIR, Course, Module, load
 from .options import ENV_VAR, Options, UsageError, check_swaps, parse_options
 from .starters import starter_check_step
 from .steps import Steps, has_tests
@@ -163,8 +163,8 @@ def build(session: Any) -> None:
     dist = REPO / "dist"
     shutil.rmtree(dist, ignore_errors=True)
     dist.mkdir()
-    folders = contract.package_folders(REPO)
-    order = {m.dist: m.number for m in course.modules}
+    folders = [TEST_HELPERS_DIR, *contract.package_folders(REPO)]  # the starters need tt-testing
+    order = {TEST_HELPERS_DIR.name: 0, **{m.dist: m.number for m in course.modules}}
     # hatch keeps its build environments in a data dir of this session, and must not see
     # the venv variables nox sets (its uv installer would fill nox's venv, not its own)
     hatch_data = Path(session.create_tmp()).resolve() / "hatch"

@@ -34,7 +34,7 @@ from pathlib import Path
 
 import pytest
 from course_tools import publish, release
-from course_tools.manifest import PACKAGES, REPO, load
+from course_tools.manifest import PACKAGES, REPO, TEST_HELPERS, TEST_HELPERS_DIR, load
 from course_tools.publish import Target
 from packaging.markers import default_environment
 from packaging.requirements import Requirement
@@ -151,11 +151,13 @@ def test_publish_to_a_real_index_then_install_part1_from_it(index: Index, tmp_pa
     course = load()
     present = [m for m in course.modules if (PACKAGES / m.dist / "pyproject.toml").is_file()]
     dist = tmp_path / "dist"
-    release.build([PACKAGES / m.dist for m in present], dist,
+    # the test helpers go first: every starter's tests need them from the index too
+    expected = [TEST_HELPERS, *(m.dist for m in present)]
+    release.build([TEST_HELPERS_DIR, *(PACKAGES / m.dist for m in present)], dist,
                   [sys.executable, "-m", "hatch"], [sys.executable, "-m", "twine"],
                   tmp_path / "work", log=lambda line: None)
     uploads = publish.collect(dist, course)
-    assert [u.dist for u in uploads] == [m.dist for m in present]
+    assert [u.dist for u in uploads] == expected
     twine = [sys.executable, "-m", "twine"]
     target = Target(("--repository-url", index.url), index.url, "env")
 
@@ -171,18 +173,18 @@ def test_publish_to_a_real_index_then_install_part1_from_it(index: Index, tmp_pa
     assert (refused[0].status, refused[0].detail) == (
         "failed", f"{index.url} refused the credentials (403 Forbidden)")
     assert {r.status for r in refused[1:]} == {"not attempted"}
-    assert refused[-1].detail == f"stopped after {present[0].dist}: {refused[0].detail}"
+    assert refused[-1].detail == f"stopped after {expected[0]}: {refused[0].detail}"
     assert list(index.packages.iterdir()) == []
     assert PASSWORD not in "".join(p.read_text() for p in (tmp_path / "logs").iterdir())
 
     # the right one: everything, in chain order; then again: everything skipped
     first = publish_with(PASSWORD)
-    assert [(r.dist, r.status) for r in first] == [(m.dist, "uploaded") for m in present]
+    assert [(r.dist, r.status) for r in first] == [(d, "uploaded") for d in expected]
     assert sorted(p.name for p in index.packages.iterdir()) == sorted(p.name for p in
                                                                       dist.iterdir())
     again = publish_with(PASSWORD)
     assert [(r.dist, r.status, r.detail) for r in again] == [
-        (m.dist, "skipped", "already exists") for m in present]
+        (d, "skipped", "already exists") for d in expected]
     published = time.perf_counter()
 
     # a fresh venv, pip reading that index only (no config files, no PIP_* variables)
@@ -223,5 +225,11 @@ def test_publish_to_a_real_index_then_install_part1_from_it(index: Index, tmp_pa
     result = json.loads(report.read_text())
     assert result["milestone"] == "xor_1969" and result["passed"] is True
     assert result["value"] >= milestone.target
+
+    # a student's starter runs its tests with tt-testing: the index serves it too
+    run([python, "-m", "pip", "install", "-q", "--no-cache-dir", "--index-url", index.simple,
+         TEST_HELPERS], timeout=300, env=pip_env)
+    run([python, "-c", "import tt_testing, pytest; tt_testing.assert_close([1.0], [1.0])"],
+        timeout=120, env=pip_env, cwd=elsewhere)
     print(f"index e2e: build + 3 publishes {published - started:.1f} s, "
           f"venv + install + milestone {time.perf_counter() - published:.1f} s")
