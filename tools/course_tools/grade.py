@@ -1,6 +1,7 @@
 """Grade a student's packages, each one on its own, in the reference chain.
 
     nox -s grade -- --student DIR [--report PATH] [--full] [--only-tests] [--no-torch]
+                    [--timeout SECONDS]
 
 DIR holds the student's package folders (each with a `pyproject.toml` whose
 `[project].name` is a module of course.toml, e.g. `tt-autograd`) and/or built
@@ -92,12 +93,14 @@ class GradeOptions:
     full: bool = False
     only_tests: bool = False
     torch: bool = True
+    timeout: int = 900  # seconds one step (a test run, a milestone) may take
     pytest_args: list[str] = field(default_factory=list)
 
 
 def parse_grade_options(posargs: Sequence[str], base: Path, now: datetime.datetime | None = None
                         ) -> GradeOptions:
-    """`--student DIR [--report PATH] [--full] [--only-tests] [--no-torch] [-- PYTEST ARGS]`."""
+    """`--student DIR [--report PATH] [--full] [--only-tests] [--no-torch] [--timeout S]
+    [-- PYTEST ARGS]`."""
     args = list(posargs)
     pytest_args: list[str] = []
     if "--" in args:
@@ -112,7 +115,12 @@ def parse_grade_options(posargs: Sequence[str], base: Path, now: datetime.dateti
     p.add_argument("--only-tests", action="store_true",
                    help="each module's own tests only: no integration tests, no milestones")
     p.add_argument("--no-torch", action="store_true", help="do not install the PyTorch oracle")
+    p.add_argument("--timeout", type=int, default=900, metavar="SECONDS",
+                   help="stop a test run or milestone of a student's package after this long "
+                        "(default 900): a package that hangs fails that step, the rest goes on")
     ns = p.parse_args(args)
+    if ns.timeout <= 0:
+        raise UsageError(f"--timeout {ns.timeout}: give a number of seconds > 0")
     student = (base / Path(ns.student).expanduser()).resolve()
     if not student.is_dir():
         raise UsageError(f"--student {ns.student}: {student} is not a folder")
@@ -123,7 +131,8 @@ def parse_grade_options(posargs: Sequence[str], base: Path, now: datetime.dateti
     else:
         stamp = (now or datetime.datetime.now()).strftime("%Y%m%d-%H%M%S")
         report = REPO / "reports" / f"grade-{stamp}"
-    return GradeOptions(student, report, ns.full, ns.only_tests, not ns.no_torch, pytest_args)
+    return GradeOptions(student, report, ns.full, ns.only_tests, not ns.no_torch, ns.timeout,
+                        pytest_args)
 
 
 # --- what is in DIR --------------------------------------------------------------------
@@ -302,10 +311,11 @@ class _Workspace:
     so the log a reason names is still there later); logging goes to the real session.
     """
 
-    def __init__(self, session: Any, files: Path, venv: Path) -> None:
+    def __init__(self, session: Any, files: Path, venv: Path, timeout: int | None = None) -> None:
         self._session = session
         self._tmp = files
         self.venv = venv
+        self.timeout = timeout
 
     @property
     def bin(self) -> str:
@@ -330,8 +340,19 @@ class _Workspace:
         full: dict[str, str | None] = {**os.environ, **(env or {})}
         full["PATH"] = self.bin + os.pathsep + os.environ.get("PATH", "")
         full["VIRTUAL_ENV"] = str(self.venv)
-        return nox.command.run(list(args), env=full, paths=[self.bin], silent=silent,
-                               success_codes=success_codes, external=True)
+        return nox.command.run(self._limited(list(args)), env=full, paths=[self.bin],
+                               silent=silent, success_codes=success_codes, external=True)
+
+    def _limited(self, args: list[str]) -> list[str]:
+        """`args` under coreutils' `timeout` (TERM, then KILL 10 s later), where it exists.
+
+        The student's code runs inside these commands, and a loop that never
+        ends must cost one step, not the whole class's grading.
+        """
+        limiter = shutil.which("timeout")
+        if not self.timeout or limiter is None:
+            return args
+        return [limiter, "--kill-after=10", str(self.timeout), *args]
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._session, name)
@@ -372,7 +393,7 @@ def grade_one(session: Any, course: Course, sub: Submission, options: GradeOptio
     if note:
         grade.notes.append(note)
     session.log(f"=== grading {m.label} from {sub.path}")
-    ws = _Workspace(session, tmp, venv)
+    ws = _Workspace(session, tmp, venv, options.timeout)
     ws.create_venv()
     try:
         install_chain(ws, chain, {m.dist: Swap(m.dist, sub.path, "--student")})

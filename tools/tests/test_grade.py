@@ -17,8 +17,10 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import nox.command
 import pytest
 from course_tools import grade
 from course_tools.grade import Counts, Grade, GradeOptions, Skipped
@@ -51,6 +53,21 @@ def test_options(tmp_path: Path) -> None:
         grade.parse_grade_options([], tmp_path)
     with pytest.raises(UsageError, match="is not a folder"):
         grade.parse_grade_options(["--student", "bob"], tmp_path)
+    assert opts.timeout == 900
+    opts = grade.parse_grade_options(["--student", "alice", "--timeout", "30"], tmp_path)
+    assert opts.timeout == 30
+    with pytest.raises(UsageError, match="--timeout 0"):
+        grade.parse_grade_options(["--student", "alice", "--timeout", "0"], tmp_path)
+
+
+def test_a_step_that_hangs_is_stopped_at_the_timeout(tmp_path: Path) -> None:
+    if shutil.which("timeout") is None:
+        pytest.skip("coreutils' timeout is not on this machine")
+    ws = grade._Workspace(None, tmp_path, Path(sys.prefix), timeout=1)
+    started = time.monotonic()
+    with pytest.raises(nox.command.CommandFailed):
+        ws.run(sys.executable, "-c", "import time; time.sleep(120)", silent=True)
+    assert time.monotonic() - started < 30
 
 
 def _package(folder: Path, name: str, pyproject: str | None = None) -> Path:
