@@ -7,6 +7,7 @@ import math
 from tinytorch.tensor import Tensor
 
 from ._checks import as_tensor
+from ._layer import Activation
 from .sigmoid import sigmoid
 
 _APPROXIMATIONS = ("none", "tanh")
@@ -53,7 +54,7 @@ def gelu(x: Tensor, approximate: str = "none") -> Tensor:
     ### END SOLUTION
 
 
-class GELU:
+class GELU(Activation):
     """`gelu` as a layer object: `GELU()(x)` or `GELU(approximate='tanh')(x)`."""
 
     def __init__(self, approximate: str = "none") -> None:
@@ -64,10 +65,5 @@ class GELU:
         """Apply `gelu` to `x` with this layer's approximation."""
         return gelu(x, approximate=self.approximate)
 
-    def __call__(self, x: Tensor) -> Tensor:
-        return self.forward(x)
-
-    def __repr__(self) -> str:
-        if self.approximate == "none":
-            return "GELU()"
-        return f"GELU(approximate={self.approximate!r})"
+    def extra_repr(self) -> str:
+        return "" if self.approximate == "none" else f"approximate={self.approximate!r}"

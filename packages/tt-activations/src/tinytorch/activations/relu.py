@@ -5,6 +5,7 @@ from __future__ import annotations
 from tinytorch.tensor import Tensor, where
 
 from ._checks import as_tensor
+from ._layer import Activation
 
 
 def relu(x: Tensor) -> Tensor:
@@ -25,15 +26,9 @@ def relu(x: Tensor) -> Tensor:
     ### END SOLUTION
 
 
-class ReLU:
+class ReLU(Activation):
     """`relu` as a layer object, for use in `Sequential`: `ReLU()(x)`."""
 
     def forward(self, x: Tensor) -> Tensor:
         """Apply `relu` to `x`."""
         return relu(x)
-
-    def __call__(self, x: Tensor) -> Tensor:
-        return self.forward(x)
-
-    def __repr__(self) -> str:
-        return "ReLU()"

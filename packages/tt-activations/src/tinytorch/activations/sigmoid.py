@@ -5,6 +5,7 @@ from __future__ import annotations
 from tinytorch.tensor import Tensor, where
 
 from ._checks import as_tensor
+from ._layer import Activation
 
 
 def sigmoid(x: Tensor) -> Tensor:
@@ -33,15 +34,9 @@ def sigmoid(x: Tensor) -> Tensor:
     ### END SOLUTION
 
 
-class Sigmoid:
+class Sigmoid(Activation):
     """`sigmoid` as a layer object: `Sigmoid()(x)`."""
 
     def forward(self, x: Tensor) -> Tensor:
         """Apply `sigmoid` to `x`."""
         return sigmoid(x)
-
-    def __call__(self, x: Tensor) -> Tensor:
-        return self.forward(x)
-
-    def __repr__(self) -> str:
-        return "Sigmoid()"

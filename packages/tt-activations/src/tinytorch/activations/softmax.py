@@ -5,6 +5,7 @@ from __future__ import annotations
 from tinytorch.tensor import Tensor
 
 from ._checks import as_tensor, normalize_dim
+from ._layer import Activation
 
 
 def _shifted(x: Tensor, dim: int, op: str) -> tuple[Tensor, int]:
@@ -63,7 +64,7 @@ def log_softmax(x: Tensor, dim: int = -1) -> Tensor:
     ### END SOLUTION
 
 
-class Softmax:
+class Softmax(Activation):
     """`softmax` along `dim` (default -1, the last dimension) as a layer object."""
 
     def __init__(self, dim: int = -1) -> None:
@@ -73,14 +74,11 @@ class Softmax:
         """Apply `softmax` to `x` along this layer's `dim`."""
         return softmax(x, dim=self.dim)
 
-    def __call__(self, x: Tensor) -> Tensor:
-        return self.forward(x)
-
-    def __repr__(self) -> str:
-        return f"Softmax(dim={self.dim})"
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}"
 
 
-class LogSoftmax:
+class LogSoftmax(Activation):
     """`log_softmax` along `dim` (default -1, the last dimension) as a layer object."""
 
     def __init__(self, dim: int = -1) -> None:
@@ -90,8 +88,5 @@ class LogSoftmax:
         """Apply `log_softmax` to `x` along this layer's `dim`."""
         return log_softmax(x, dim=self.dim)
 
-    def __call__(self, x: Tensor) -> Tensor:
-        return self.forward(x)
-
-    def __repr__(self) -> str:
-        return f"LogSoftmax(dim={self.dim})"
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from tinytorch.tensor import Tensor
 
 from ._checks import as_tensor
+from ._layer import Activation
 
 
 def tanh(x: Tensor) -> Tensor:
@@ -22,15 +23,9 @@ def tanh(x: Tensor) -> Tensor:
     ### END SOLUTION
 
 
-class Tanh:
+class Tanh(Activation):
     """`tanh` as a layer object: `Tanh()(x)`."""
 
     def forward(self, x: Tensor) -> Tensor:
         """Apply `tanh` to `x`."""
         return tanh(x)
-
-    def __call__(self, x: Tensor) -> Tensor:
-        return self.forward(x)
-
-    def __repr__(self) -> str:
-        return "Tanh()"

@@ -7,6 +7,7 @@ from typing import Any
 from tinytorch.tensor import Tensor, where
 
 from ._common import as_input, as_target, check_reduction, reduce
+from ._loss import Loss
 
 
 def binary_cross_entropy_with_logits(
@@ -42,18 +43,9 @@ def binary_cross_entropy_with_logits(
     ### END SOLUTION
 
 
-class BCEWithLogitsLoss:
+class BCEWithLogitsLoss(Loss):
     """`binary_cross_entropy_with_logits` as an object: `BCEWithLogitsLoss()(logits, targets)`."""
-
-    def __init__(self, reduction: str = "mean") -> None:
-        self.reduction = check_reduction(reduction, "BCEWithLogitsLoss")
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
         """The loss of logits `input` against `target`."""
         return binary_cross_entropy_with_logits(input, target, reduction=self.reduction)
-
-    def __call__(self, input: Tensor, target: Any) -> Tensor:
-        return self.forward(input, target)
-
-    def __repr__(self) -> str:
-        return f"BCEWithLogitsLoss(reduction={self.reduction!r})"

@@ -8,6 +8,7 @@ import numpy as np
 from tinytorch.tensor import Tensor, where
 
 from ._common import as_input, as_target, check_reduction, constant, reduce
+from ._loss import Loss
 
 LOG_FLOOR = -100.0
 
@@ -65,18 +66,9 @@ def binary_cross_entropy(input: Tensor, target: Any, reduction: str = "mean") ->
     ### END SOLUTION
 
 
-class BCELoss:
+class BCELoss(Loss):
     """`binary_cross_entropy` as an object: `BCELoss()(probabilities, targets)`."""
-
-    def __init__(self, reduction: str = "mean") -> None:
-        self.reduction = check_reduction(reduction, "BCELoss")
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
         """The loss of probabilities `input` against `target`."""
         return binary_cross_entropy(input, target, reduction=self.reduction)
-
-    def __call__(self, input: Tensor, target: Any) -> Tensor:
-        return self.forward(input, target)
-
-    def __repr__(self) -> str:
-        return f"BCELoss(reduction={self.reduction!r})"

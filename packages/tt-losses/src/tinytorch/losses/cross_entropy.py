@@ -8,6 +8,7 @@ import numpy as np
 from tinytorch.tensor import Tensor
 
 from ._common import as_input, check_reduction, reduce
+from ._loss import Loss
 
 
 def _class_indices(target: Any, input: Tensor, op: str) -> np.ndarray:
@@ -73,18 +74,9 @@ def cross_entropy(input: Tensor, target: Any, reduction: str = "mean") -> Tensor
     ### END SOLUTION
 
 
-class CrossEntropyLoss:
+class CrossEntropyLoss(Loss):
     """`cross_entropy` as an object: `CrossEntropyLoss()(logits, labels)`."""
-
-    def __init__(self, reduction: str = "mean") -> None:
-        self.reduction = check_reduction(reduction, "CrossEntropyLoss")
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
         """The loss of logits `input` against class indices `target`."""
         return cross_entropy(input, target, reduction=self.reduction)
-
-    def __call__(self, input: Tensor, target: Any) -> Tensor:
-        return self.forward(input, target)
-
-    def __repr__(self) -> str:
-        return f"CrossEntropyLoss(reduction={self.reduction!r})"

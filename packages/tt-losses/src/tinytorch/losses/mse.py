@@ -7,6 +7,7 @@ from typing import Any
 from tinytorch.tensor import Tensor
 
 from ._common import as_input, as_target, check_reduction, reduce
+from ._loss import Loss
 
 
 def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
@@ -29,18 +30,9 @@ def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
     ### END SOLUTION
 
 
-class MSELoss:
+class MSELoss(Loss):
     """`mse_loss` as an object: `MSELoss(reduction='mean')(input, target)`."""
-
-    def __init__(self, reduction: str = "mean") -> None:
-        self.reduction = check_reduction(reduction, "MSELoss")
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
         """The loss of `input` against `target` with this object's reduction."""
         return mse_loss(input, target, reduction=self.reduction)
-
-    def __call__(self, input: Tensor, target: Any) -> Tensor:
-        return self.forward(input, target)
-
-    def __repr__(self) -> str:
-        return f"MSELoss(reduction={self.reduction!r})"

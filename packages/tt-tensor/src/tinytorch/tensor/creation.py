@@ -68,31 +68,33 @@ def full(size: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = Fa
     ### END SOLUTION
 
 
+def _random(op: str, size: tuple, dtype: Any, requires_grad: bool, draw: Any) -> Tensor:
+    """A tensor of `draw(shape, dtype=...)` samples, in a floating `dtype` (float32 default).
+
+    NumPy's generators draw float32 or float64 only: float16 is drawn as
+    float32 and rounded.
+    """
+    ### BEGIN SOLUTION
+    shape = _size(op, size)
+    dt = _dtype(dtype, _FLOAT32, op)
+    if dt.kind != "f":
+        raise TypeError(f"{op}: needs a floating point dtype, got {dt}")
+    draw_dt = dt if dt in (np.float32, np.float64) else _FLOAT32
+    return _make(draw(shape, dtype=draw_dt).astype(dt, copy=False), requires_grad, op)
+    ### END SOLUTION
+
+
 def randn(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """Samples of the standard normal distribution N(0, 1), from the shared generator."""
     ### BEGIN SOLUTION
-    shape = _size("randn", size)
-    dt = _dtype(dtype, _FLOAT32, "randn")
-    if dt.kind != "f":
-        raise TypeError(f"randn: needs a floating point dtype, got {dt}")
-    gen = default_generator()
-    draw_dt = dt if dt in (np.float32, np.float64) else _FLOAT32  # float16: draw, then round
-    array = gen.standard_normal(shape, dtype=draw_dt).astype(dt, copy=False)
-    return _make(array, requires_grad, "randn")
+    return _random("randn", size, dtype, requires_grad, default_generator().standard_normal)
     ### END SOLUTION
 
 
 def rand(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """Samples of the uniform distribution on [0, 1), from the shared generator."""
     ### BEGIN SOLUTION
-    shape = _size("rand", size)
-    dt = _dtype(dtype, _FLOAT32, "rand")
-    if dt.kind != "f":
-        raise TypeError(f"rand: needs a floating point dtype, got {dt}")
-    gen = default_generator()
-    draw_dt = dt if dt in (np.float32, np.float64) else _FLOAT32
-    array = gen.random(shape, dtype=draw_dt).astype(dt, copy=False)
-    return _make(array, requires_grad, "rand")
+    return _random("rand", size, dtype, requires_grad, default_generator().random)
     ### END SOLUTION
 
 
