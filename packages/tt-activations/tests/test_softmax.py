@@ -100,9 +100,13 @@ def test_dim_out_of_range(fn) -> None:
         fn(x, dim=1.0)
 
 
-def test_scalar_input_rejected() -> None:
-    with pytest.raises(ValueError, match=r"softmax.*at least one dimension"):
-        softmax(Tensor(np.float32(1.0)))
+def test_scalar_input_is_a_distribution_over_one_value() -> None:
+    # PyTorch: softmax of a 0-d tensor is 1, log_softmax 0; dim 0 and -1 are valid.
+    x = Tensor(np.float32(1.5))
+    assert softmax(x).shape == () and softmax(x).item() == 1.0
+    assert log_softmax(x, dim=0).item() == 0.0
+    with pytest.raises(IndexError, match=r"softmax: dim 1 is out of range"):
+        softmax(x, dim=1)
 
 
 def test_layer_objects() -> None:

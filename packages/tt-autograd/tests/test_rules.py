@@ -8,7 +8,7 @@ this module does not cover yet.
 import numpy as np
 import pytest
 from tinytorch.autograd import RULES, gradcheck
-from tinytorch.tensor import PRIMITIVES, Tensor, maximum, where
+from tinytorch.tensor import PRIMITIVES, Tensor, cat, maximum, pad, where
 
 
 def t(*shape, low=-1.0, high=1.0, seed=0):
@@ -18,6 +18,13 @@ def t(*shape, low=-1.0, high=1.0, seed=0):
 
 
 COND = np.array([[True], [False], [True]])  # (3, 1), broadcasts against (3, 4)
+
+
+def _written(a, b):
+    """`a * 1` with row 1, columns 1:3 overwritten by b: the recorded `setitem`."""
+    out = a * 1.0
+    out[1, 1:3] = b
+    return out
 
 CASES = {
     "add": (lambda a, b: a + b, lambda: (t(3, 4), t(4, seed=1))),
@@ -37,14 +44,23 @@ CASES = {
     "where": (lambda a, b: where(COND, a, b), lambda: (t(3, 4), t(4, seed=1))),
     "sum": (lambda a: a.sum(dim=(0, 2)), lambda: (t(2, 3, 4),)),
     "mean": (lambda a: a.mean(dim=1, keepdim=True), lambda: (t(2, 3, 4),)),
-    "max": (lambda a: a.max(dim=-1), lambda: (t(3, 4),)),
-    "min": (lambda a: a.min(dim=0, keepdim=True), lambda: (t(3, 4),)),
+    "amax": (lambda a: a.amax(dim=-1), lambda: (t(3, 4),)),
+    "amin": (lambda a: a.amin(dim=0, keepdim=True), lambda: (t(3, 4),)),
+    "max": (lambda a: a.max(dim=-1).values, lambda: (t(3, 4),)),
+    "min": (lambda a: a.min(dim=0, keepdim=True).values, lambda: (t(3, 4),)),
+    "setitem": (lambda a, b: _written(a, b), lambda: (t(3, 4), t(2, seed=1))),
     "matmul": (lambda a, b: a @ b, lambda: (t(3, 4), t(4, 5, seed=1))),
     "reshape": (lambda a: a.reshape(4, 3), lambda: (t(3, 4),)),
     "transpose": (lambda a: a.transpose(0, 2), lambda: (t(2, 3, 4),)),
     "permute": (lambda a: a.permute(2, 0, 1), lambda: (t(2, 3, 4),)),
     "contiguous": (lambda a: a.transpose(0, 1).contiguous(), lambda: (t(3, 4),)),
     "getitem": (lambda a: a[[0, 2, 0]], lambda: (t(3, 4),)),
+    "sin": (lambda a: a.sin(), lambda: (t(3, 4),)),
+    "cos": (lambda a: a.cos(), lambda: (t(3, 4),)),
+    "expand": (lambda a: a.expand(2, 3, 4), lambda: (t(3, 1),)),
+    "pad": (lambda a: pad(a, (1, -1, 0, 2)), lambda: (t(3, 4),)),
+    "clone": (lambda a: a.clone(), lambda: (t(3, 4),)),
+    "cat": (lambda a, b: cat([a, b, a], dim=1), lambda: (t(3, 4), t(3, 2, seed=1))),
 }
 
 

@@ -57,9 +57,9 @@ CASES = [
      lambda x, y, i, a: a == {"dim": (1,), "keepdim": True}),
     ("mean((1, 0))", "mean", lambda x, y: x.mean(dim=(1, 0)),
      lambda x, y, i, a: a == {"dim": (0, 1), "keepdim": False}),
-    ("max(0)", "max", lambda x, y: x.max(0),
+    ("amax(0)", "amax", lambda x, y: x.amax(0),
      lambda x, y, i, a: a == {"dim": (0,), "keepdim": False}),
-    ("min([-1])", "min", lambda x, y: tt.min(x, [-1], True),
+    ("amin([-1])", "amin", lambda x, y: tt.amin(x, [-1], True),
      lambda x, y, i, a: a == {"dim": (1,), "keepdim": True}),
     ("matmul", "matmul", lambda x, y: x @ y.detach().T,
      lambda x, y, i, a: i[0] is x and i[1].shape == (3, 2) and a == {}),
@@ -81,6 +81,15 @@ CASES = [
      lambda x, y, i, a: isinstance(a["index"], np.ndarray) and a["index"].tolist() == [1, 0]),
     ("getitem mask", "getitem", lambda x, y: x[x > 0.3],
      lambda x, y, i, a: a["index"].dtype == np.bool_),
+    ("sin", "sin", lambda x, y: x.sin(), lambda x, y, i, a: i == (x,) and a == {}),
+    ("cos", "cos", lambda x, y: tt.cos(x), lambda x, y, i, a: i == (x,) and a == {}),
+    ("expand", "expand", lambda x, y: Tensor(x.data[:1], requires_grad=True).expand(4, -1, 3),
+     lambda x, y, i, a: a == {"shape": (4, 1, 3)}),
+    ("pad", "pad", lambda x, y: tt.pad(x, (1, 0)),
+     lambda x, y, i, a: i == (x,) and a["pad"] == ((0, 0), (1, 0)) and a["value"] == 0.0),
+    ("clone", "clone", lambda x, y: x.clone(), lambda x, y, i, a: i == (x,) and a == {}),
+    ("cat", "cat", lambda x, y: tt.cat([x, y], -1),
+     lambda x, y, i, a: i == (x, y) and a == {"dim": 1}),
 ]
 
 
@@ -115,6 +124,9 @@ def test_every_primitive_is_reachable_from_the_api(engine):
         reached.update(engine.ops)
     engine.records.clear()
     x.T.contiguous()
+    x.max(0), x.min(dim=1)  # max/min with a dim: (values, indices)
+    target = Tensor(np.zeros(3, dtype=np.float32))
+    target[0] = x[0, 0]  # setitem, recorded: the value requires grad
     reached.update(engine.ops)
     assert reached == set(PRIMITIVES)
 
@@ -193,6 +205,6 @@ def test_grad_fn_reads_the_node_slot_the_engine_sets():
 
 
 def test_primitives_table():
-    assert len(PRIMITIVES) == len(set(PRIMITIVES)) == 25
+    assert len(PRIMITIVES) == len(set(PRIMITIVES)) == 34
     assert tt.ENTRY_POINT_GROUP == "tinytorch.engine"
     assert isinstance(tt.GradEngine, type)

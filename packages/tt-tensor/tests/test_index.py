@@ -95,7 +95,7 @@ def test_setitem():
     t[1, Tensor([0, 2])] = Tensor([5.0, 6.0])
     t[t > 5.5] = -1.0
     assert t.tolist() == [[1.0, 1.0, 1.0], [5.0, 0.0, -1.0]]
-    with pytest.raises(RuntimeError, match=r"setitem: in-place .* requires grad"):
+    with pytest.raises(RuntimeError, match=r"setitem: a leaf Variable that requires grad"):
         Tensor([1.0], requires_grad=True)[0] = 2.0
     with pytest.raises(IndexError, match=r"setitem: .*\(2, 3\)"):
         t[7] = 0.0

@@ -1,16 +1,16 @@
-"""sum mean max min (values, like torch.amax) and argmax argmin."""
+"""sum mean amax amin (values) and argmax argmin; max/min(dim) in test_max_min_dim.py."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
-from tinytorch.tensor import Tensor, argmax, argmin, max, mean, min, sum
+from tinytorch.tensor import Tensor, amax, amin, argmax, argmin, max, mean, sum
 from tt_testing import assert_close, torch_or_skip
 
-REDUCTIONS = [("sum", sum, np.sum), ("mean", mean, np.mean), ("max", max, np.max),
-              ("min", min, np.min)]
+REDUCTIONS = [("sum", sum, np.sum), ("mean", mean, np.mean), ("amax", amax, np.max),
+              ("amin", amin, np.min)]
 DIMS = [None, 0, 1, -1, (0, 2), (-1, 0), (0, 1, 2), ()]
-TORCH_NAMES = {"sum": "sum", "mean": "mean", "max": "amax", "min": "amin"}
+TORCH_NAMES = {"sum": "sum", "mean": "mean", "amax": "amax", "amin": "amin"}
 
 
 def _axis(dim):
@@ -48,14 +48,15 @@ def test_matches_torch(rng, name, fn, npfn, dim, keepdim):
 
 def test_float64_stays_float64(rng):
     x = Tensor(rng.standard_normal((3, 2)))
-    for fn in (sum, mean, max, min):
+    for fn in (sum, mean, amax, amin):
         assert fn(x, 0).dtype == np.float64
 
 
 def test_integer_and_bool_sums():
     assert sum(Tensor([1, 2, 3])).item() == 6 and sum(Tensor([1, 2, 3])).dtype == np.int64
     assert sum(Tensor([True, True, False])).item() == 2
-    assert max(Tensor([[1, 5], [7, 2]]), 1).tolist() == [5, 7]
+    assert amax(Tensor([[1, 5], [7, 2]]), 1).tolist() == [5, 7]
+    assert max(Tensor([[1, 5], [7, 2]]), 1).values.tolist() == [5, 7]
 
 
 def test_mean_of_integers_is_an_error():
@@ -65,7 +66,8 @@ def test_mean_of_integers_is_an_error():
 
 def test_zero_d_reductions():
     t = Tensor(3.0)
-    assert sum(t).item() == 3.0 and sum(t, 0).item() == 3.0 and max(t, -1).item() == 3.0
+    assert sum(t).item() == 3.0 and sum(t, 0).item() == 3.0 and amax(t, -1).item() == 3.0
+    assert max(t, -1).values.item() == 3.0 and max(t, -1).indices.item() == 0
 
 
 @pytest.mark.parametrize(
@@ -86,7 +88,10 @@ def test_bad_dim(dim, err, match):
 def test_empty_max_is_an_error():
     with pytest.raises(ValueError, match=r"max: cannot reduce an empty dimension.*\(0, 3\)"):
         max(Tensor(np.zeros((0, 3))), 0)
-    assert max(Tensor(np.zeros((0, 3))), 1).shape == (0,)
+    with pytest.raises(ValueError, match=r"amax: cannot reduce an empty dimension.*\(0, 3\)"):
+        amax(Tensor(np.zeros((0, 3))), 0)
+    assert amax(Tensor(np.zeros((0, 3))), 1).shape == (0,)
+    assert max(Tensor(np.zeros((0, 3))), 1).values.shape == (0,)
 
 
 @pytest.mark.parametrize("dim", [None, 0, 1, -1])

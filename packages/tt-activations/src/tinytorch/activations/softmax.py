@@ -17,10 +17,12 @@ def _shifted(x: Tensor, dim: int, op: str) -> tuple[Tensor, int]:
     largest term becomes exactly exp(0) = 1, so the sum is >= 1 and its log
     cannot be -inf. The max is a constant (no gradient flows through it):
     its true gradient contribution is zero anyway, because the shift cancels.
+    A 0-d tensor is a distribution over one value, as in PyTorch: softmax 1,
+    log-softmax 0 (dim must then be 0 or -1).
     """
     ### BEGIN SOLUTION
-    d = normalize_dim(dim, x.ndim, x.shape, op)
-    m = x.detach().max(dim=d, keepdim=True)  # (..., 1, ...), outside the graph
+    d = normalize_dim(dim, max(x.ndim, 1), x.shape, op)  # a 0-d tensor takes 0 or -1
+    m = x.detach().amax(dim=d, keepdim=True)  # (..., 1, ...), outside the graph
     return x - m, d
     ### END SOLUTION
 

@@ -14,6 +14,12 @@ gradient, and `Engine.backward` from `Tensor.backward`. The backward pass:
 4. releases every processed node (unless `retain_graph`), dropping its saved
    arrays, so memory does not grow from one training step to the next.
 
+Before a rule runs, its node checks the versions of the values the rule reads
+(`Node.check_versions`): an in-place op that overwrote one of them since the
+forward pass makes backward raise instead of returning a wrong gradient. The
+backward pass runs under `np.errstate(all="ignore")`: inf and nan gradients
+appear silently, as in PyTorch.
+
 Cost: one rule call per node; the extra memory is one gradient array per
 node whose consumers have not all reported yet.
 """
@@ -30,6 +36,7 @@ from tinytorch.tensor import Tensor
 from .grad_mode import is_grad_enabled
 from .node import Node, OpContext
 from .rules import RULES, Rule
+from .rules.registry import READS_ALL
 
 
 @functools.cache
@@ -84,9 +91,10 @@ def _accumulate(leaf: Tensor, g: np.ndarray) -> None:
     ### END SOLUTION
 
 
-def _edges(node: Node) -> list[tuple[int, Tensor]]:
-    """(position, input) for each input that requires a gradient."""
-    return [(i, t) for i, t in enumerate(node.check_alive()) if t.requires_grad]
+def _edges(node: Node) -> tuple[tuple[int, Tensor, Node | None], ...]:
+    """(position, input, input's node when the op ran) for each input needing a gradient."""
+    node.check_alive()
+    return node.edges
 
 
 def _count_consumers(root: Node) -> dict[int, int]:
@@ -96,8 +104,7 @@ def _count_consumers(root: Node) -> dict[int, int]:
     stack = [root]
     while stack:  # iterative depth-first walk: no recursion limit
         node = stack.pop()
-        for _, t in _edges(node):
-            child = t._node
+        for _, _t, child in _edges(node):
             if child is None:
                 continue
             key = id(child)
@@ -133,6 +140,14 @@ def run_backward(root: Tensor, gradient: Any = None, retain_graph: bool = False)
         _accumulate(root, seed)
         return
     consumers = _count_consumers(top)
+    with np.errstate(all="ignore"):  # inf/nan gradients, silently (as PyTorch)
+        _run_nodes(top, seed, consumers, retain_graph)
+    ### END SOLUTION
+
+
+def _run_nodes(top: Node, seed: np.ndarray, consumers: dict[int, int], retain: bool) -> None:
+    """Process the nodes in topological order from `top`, see `run_backward`."""
+    ### BEGIN SOLUTION
     pending: dict[int, np.ndarray] = {id(top): seed}  # gradients not yet passed on
     ready = [top]
     while ready:
@@ -142,15 +157,16 @@ def run_backward(root: Tensor, gradient: Any = None, retain_graph: bool = False)
         if grad is None:
             grads: tuple[Any, ...] = (None,) * len(inputs)
         else:
+            if node.versions:
+                node.check_versions()
             grads = tuple(node.backward_fn(node.ctx, grad))
             if len(grads) != len(inputs):
                 raise RuntimeError(
                     f"autograd: {node.name} returned {len(grads)} gradients for "
                     f"{len(inputs)} inputs"
                 )
-        for i, t in _edges(node):
+        for i, t, child in _edges(node):
             g = None if grads[i] is None else _check_grad(node, i, t, grads[i])
-            child = t._node
             if child is None:  # a leaf: its gradient is final
                 if g is not None:
                     _accumulate(t, g)
@@ -161,7 +177,7 @@ def run_backward(root: Tensor, gradient: Any = None, retain_graph: bool = False)
             consumers[key] -= 1
             if consumers[key] == 0:  # every consumer has reported
                 ready.append(child)
-        if not retain_graph:
+        if not retain:
             node.release()
     ### END SOLUTION
 
@@ -171,6 +187,30 @@ class Engine:
 
     def __init__(self, rules: Mapping[str, Rule] = RULES) -> None:
         self.rules = rules
+        # (op, needs_input_grad) -> positions of the values the rule reads (-1: output)
+        self._reads: dict[tuple[str, tuple[bool, ...]], tuple[int, ...]] = {}
+
+    def is_grad_enabled(self) -> bool:
+        """Whether grad mode is on (tt-tensor asks before an in-place op)."""
+        return is_grad_enabled()
+
+    def _positions(self, op: str, rule: Rule, needs: tuple[bool, ...]) -> tuple[int, ...]:
+        """The values `rule` reads for these `needs`, from its `saves` (cached)."""
+        key = (op, needs)
+        found = self._reads.get(key)
+        if found is None:
+            saves = getattr(rule, "saves", READS_ALL)
+            if saves == READS_ALL:
+                found = (*range(len(needs)), -1)
+            else:
+                picked = []
+                for item in saves:
+                    what, when = item if isinstance(item, tuple) else (item, None)
+                    if when is None or needs[when]:
+                        picked.append(-1 if what == "out" else int(what))
+                found = tuple(dict.fromkeys(picked))
+            self._reads[key] = found
+        return found
 
     def record(
         self, op: str, out: Tensor, inputs: tuple[Tensor, ...], attrs: dict[str, Any]
@@ -184,13 +224,16 @@ class Engine:
             raise NotImplementedError(
                 f"autograd: no backward rule for primitive {op!r}; known: {sorted(self.rules)}"
             )
-        ctx = OpContext(
-            inputs=tuple(t.data for t in inputs),
-            out=out.data,
-            attrs=attrs,
-            needs_input_grad=tuple(bool(t.requires_grad) for t in inputs),
-        )
-        attach(out, Node(node_name(op), rule, tuple(inputs), ctx))
+        needs = tuple([bool(t.requires_grad) for t in inputs])  # a list: faster than a genexpr
+        ctx = OpContext(tuple([t.data for t in inputs]), out.data, attrs, needs)
+        reads = self._reads.get((op, needs))
+        if reads is None:
+            reads = self._positions(op, rule, needs)
+        versions = ()
+        if reads:  # the version of every value the rule will read
+            counters = [(p, (out if p < 0 else inputs[p])._version_counter) for p in reads]
+            versions = tuple([(p, c, c[0]) for p, c in counters])
+        attach(out, Node(node_name(op), rule, tuple(inputs), ctx, versions))
         ### END SOLUTION
 
     def backward(self, tensor: Tensor, gradient: Any = None, retain_graph: bool = False) -> None:

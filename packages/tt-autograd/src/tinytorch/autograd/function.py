@@ -31,6 +31,9 @@ The convention (chosen so a student can write convolution in plain NumPy):
 - `ctx.save_for_backward(*arrays)` stores what backward needs, read back as
   `ctx.saved_tensors`; other values may be set as attributes (`ctx.stride = 2`).
   `ctx.needs_input_grad[i]` tells backward whether input i needs a gradient.
+- A saved value that is an input's array (or the output array) is checked at
+  backward, like a primitive's: if an in-place op changed that tensor since,
+  backward raises instead of using the new values.
 """
 
 from __future__ import annotations
@@ -110,9 +113,27 @@ class Function:
             positions = tuple(i for i, a in enumerate(args) if isinstance(a, Tensor))
             inputs = tuple(args[i] for i in positions)
             backward_fn = _make_backward(cls, len(args), positions, args)
-            attach(out, Node(ctx._name, backward_fn, inputs, ctx))
+            versions = _saved_versions(ctx, args, positions, out)
+            attach(out, Node(ctx._name, backward_fn, inputs, ctx, versions))
         return out
         ### END SOLUTION
+
+
+def _saved_versions(
+    ctx: FunctionCtx, args: tuple[Any, ...], positions: tuple[int, ...], out: Tensor
+) -> tuple[tuple[int, list[int], int], ...]:
+    """(position, version counter, version) of each saved input or output array."""
+    found = []
+    for value in ctx._saved or ():
+        if value is out.data:
+            found.append((-1, out._version_counter, out._version_counter[0]))
+            continue
+        for i in positions:
+            if value is args[i].data:
+                counter = args[i]._version_counter
+                found.append((i, counter, counter[0]))
+                break
+    return tuple(found)
 
 
 def _make_backward(

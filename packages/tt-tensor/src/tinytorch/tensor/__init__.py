@@ -12,41 +12,78 @@ see `dispatch.py`); `PRIMITIVES` lists the op names an engine must handle.
 """
 
 from .__about__ import __version__
-from .creation import arange, full, ones, ones_like, rand, randn, zeros, zeros_like
+from ._checks import DTypeError, ShapeError
+from .creation import (
+    arange,
+    eye,
+    full,
+    linspace,
+    ones,
+    ones_like,
+    rand,
+    randint,
+    randn,
+    zeros,
+    zeros_like,
+)
 from .dispatch import ENTRY_POINT_GROUP, PRIMITIVES, GradEngine, apply, get_engine, set_engine
 from .ops_binary import add, div, maximum, mul, pow, sub, where
 from .ops_index import getitem
+from .ops_join import cat, chunk, split, stack
+from .ops_layout import clone, expand, flip, pad, t
+from .ops_logical import all, any
+from .ops_mask import masked_fill, tril, triu
 from .ops_matmul import matmul
-from .ops_reduce import argmax, argmin, max, mean, min, sum
+from .ops_reduce import ValuesIndices, amax, amin, argmax, argmin, max, mean, min, sum
 from .ops_shape import contiguous, flatten, permute, reshape, squeeze, transpose, unsqueeze, view
-from .ops_unary import abs, clamp, erf, exp, log, neg, sqrt, tanh
+from .ops_stats import logsumexp, std, var
+from .ops_unary import abs, clamp, cos, erf, exp, log, neg, sin, sqrt, tanh
 from .rng import default_generator, manual_seed
+from .serialization import load, save
 from .tensor import Tensor
 
 __all__ = [
     "ENTRY_POINT_GROUP",
     "PRIMITIVES",
+    "DTypeError",
     "GradEngine",
+    "ShapeError",
     "Tensor",
+    "ValuesIndices",
     "__version__",
     "abs",
     "add",
+    "all",
+    "amax",
+    "amin",
+    "any",
     "apply",
     "arange",
     "argmax",
     "argmin",
+    "cat",
+    "chunk",
     "clamp",
+    "clone",
     "contiguous",
+    "cos",
     "default_generator",
     "div",
     "erf",
     "exp",
+    "expand",
+    "eye",
     "flatten",
+    "flip",
     "full",
     "get_engine",
     "getitem",
+    "linspace",
+    "load",
     "log",
+    "logsumexp",
     "manual_seed",
+    "masked_fill",
     "matmul",
     "max",
     "maximum",
@@ -56,19 +93,30 @@ __all__ = [
     "neg",
     "ones",
     "ones_like",
+    "pad",
     "permute",
     "pow",
     "rand",
+    "randint",
     "randn",
     "reshape",
+    "save",
     "set_engine",
+    "sin",
+    "split",
     "sqrt",
     "squeeze",
+    "stack",
+    "std",
     "sub",
     "sum",
+    "t",
     "tanh",
     "transpose",
+    "tril",
+    "triu",
     "unsqueeze",
+    "var",
     "view",
     "where",
     "zeros",

@@ -17,6 +17,28 @@ import numpy as np
 _ALLOWED_KINDS = "biuf"
 
 
+class ShapeError(RuntimeError, ValueError):
+    """Shapes that do not fit together: broadcast, matmul, reshape/view, cat.
+
+    PyTorch raises a plain `RuntimeError` for these (`torch.randn(2, 3) @
+    torch.randn(4, 5)`), so code written for PyTorch catches `RuntimeError`.
+    Earlier TinyTorch versions raised `ValueError`, and Python programmers
+    expect that for "right type, wrong value". Inheriting from both keeps
+    either `except` clause working; catching `ShapeError` itself says exactly
+    what went wrong. Raising it costs nothing on the happy path: checks run
+    only once per op call.
+    """
+
+
+class DTypeError(RuntimeError, TypeError):
+    """Operands whose dtypes do not fit the op (e.g. float32 @ float64).
+
+    PyTorch raises `RuntimeError` (`expected both operands to have the same
+    dtype`); Python code expects `TypeError` for a wrong kind of value.
+    Inheriting from both keeps either `except` clause working.
+    """
+
+
 def shape_str(shape: tuple[int, ...]) -> str:
     """`(2, 3)` for a shape, `(3,)` for one dimension, `()` for a scalar."""
     return str(tuple(int(s) for s in shape))
@@ -82,13 +104,13 @@ def normalize_dims(op: str, dim: Any, ndim: int) -> tuple[int, ...] | None:
     return dims
 
 
-def broadcast_error(op: str, *shapes: tuple[int, ...]) -> ValueError | None:
+def broadcast_error(op: str, *shapes: tuple[int, ...]) -> ShapeError | None:
     """The error to raise if `shapes` do not broadcast together, else None."""
     try:
         np.broadcast_shapes(*shapes)
     except ValueError:
         listed = " and ".join(shape_str(s) for s in shapes)
-        return ValueError(
+        return ShapeError(
             f"{op}: shapes {listed} cannot be broadcast together (sizes must match "
             "or be 1, compared from the last dimension)"
         )

@@ -1,4 +1,5 @@
-"""Creating tensors: zeros, ones, full, randn, rand, arange, zeros_like, ones_like.
+"""Creating tensors: zeros, ones, full, eye, randn, rand, randint, arange, linspace,
+zeros_like, ones_like.
 
 Signatures follow PyTorch: sizes as `zeros(2, 3)` or `zeros((2, 3))`,
 `dtype=` (float32 unless said otherwise, or inferred from a fill value or an
@@ -126,6 +127,73 @@ def arange(
         n = max(0, int(np.ceil((end - start) / step)))
         array = (start + step * np.arange(n, dtype=np.float64)).astype(dt)
     return _make(array, requires_grad, "arange")
+    ### END SOLUTION
+
+
+def linspace(
+    start: float, end: float, steps: int, *, dtype: Any = None, requires_grad: bool = False
+) -> Tensor:
+    """`steps` evenly spaced values from `start` to `end`, both included (float32 default).
+
+    `linspace(0, 1, 5)` is 0, 0.25, 0.5, 0.75, 1. Unlike `arange`, the count
+    is given, not the step, so the end point is hit exactly. Values are
+    computed in float64 and rounded once to `dtype`.
+    """
+    ### BEGIN SOLUTION
+    for name, v in (("start", start), ("end", end)):
+        if isinstance(v, bool) or not isinstance(v, (int, float, np.number)):
+            raise TypeError(f"linspace: {name} must be a number, got {v!r}")
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
+        raise ValueError(f"linspace: steps must be a non-negative int, got {steps!r}")
+    dt = _dtype(dtype, _FLOAT32, "linspace")
+    array = np.linspace(float(start), float(end), int(steps), dtype=np.float64)
+    return _make(array.astype(dt), requires_grad, "linspace")
+    ### END SOLUTION
+
+
+def eye(
+    n: int, m: int | None = None, *, dtype: Any = None, requires_grad: bool = False
+) -> Tensor:
+    """The (n, m) identity matrix: ones on the diagonal, zeros elsewhere (m = n if None)."""
+    ### BEGIN SOLUTION
+    rows = _size("eye", (n,))[0]
+    cols = rows if m is None else _size("eye", (m,))[0]
+    return _make(np.eye(rows, cols, dtype=_dtype(dtype, _FLOAT32, "eye")), requires_grad, "eye")
+    ### END SOLUTION
+
+
+def randint(
+    low: int,
+    high: Any = None,
+    size: Any = None,
+    *,
+    dtype: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
+    """Uniform random integers in [low, high), from the shared generator (`manual_seed`).
+
+    As `torch.randint`: `randint(high, size)` or `randint(low, high, size)`,
+    size a tuple; int64 unless `dtype` says otherwise.
+    """
+    ### BEGIN SOLUTION
+    if size is None:
+        if isinstance(high, (tuple, list)):  # randint(high, size)
+            low, high, size = 0, low, high
+        elif high is not None:
+            raise TypeError("randint: size is required, e.g. randint(0, 10, (3,))")
+    if high is None:
+        raise TypeError("randint: high and size are required, e.g. randint(10, (3,))")
+    if size is None:
+        raise TypeError("randint: size is required, e.g. randint(0, 10, (3,))")
+    for name, v in (("low", low), ("high", high)):
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
+            raise TypeError(f"randint: {name} must be an int, got {v!r}")
+    if low >= high:
+        raise ValueError(f"randint: low ({low}) must be less than high ({high})")
+    shape = _size("randint", (size,) if isinstance(size, (int, np.integer)) else tuple(size))
+    dt = _dtype(dtype, np.dtype(np.int64), "randint")
+    draws = default_generator().integers(int(low), int(high), size=shape, dtype=np.int64)
+    return _make(draws.astype(dt, copy=False), requires_grad, "randint")
     ### END SOLUTION
 
 

@@ -27,6 +27,16 @@ How an engine is installed
 
 Cost: one loop over the inputs per primitive when no input requires a
 gradient; nothing is stored, so inference uses no graph memory.
+
+In-place ops and version counters
+---------------------------------
+`apply_inplace` runs a primitive whose result is written back into its first
+input (`x.add_(y)`, `x += y`, `x[i] = v`), with PyTorch's rules: a leaf that
+requires a gradient may be changed in place only when grad mode is off (the
+engine says so through `GradEngine.is_grad_enabled`), and every in-place write
+bumps the tensor's version (`t._version`). Views (`VIEW_PRIMITIVES` whose
+NumPy result shares memory with the input) share their base's counter, so
+the engine can refuse a backward pass that would read overwritten values.
 """
 
 from __future__ import annotations
@@ -36,6 +46,8 @@ from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
+
+from . import _checks
 
 if TYPE_CHECKING:
     from .tensor import Tensor
@@ -51,10 +63,10 @@ ENTRY_POINT_GROUP = "tinytorch.engine"
 #   maximum                                        scalar operand arrives as a
 #                                                  0-d tensor of the other's dtype
 #   neg exp log sqrt abs    a        -
-#   tanh erf
+#   tanh erf sin cos
 #   clamp                   a        min: float | None, max: float | None
 #   where                   a, b     cond: np.ndarray (bool, broadcastable)
-#   sum mean max min        a        dim: tuple[int, ...] | None (normalised,
+#   sum mean amax amin      a        dim: tuple[int, ...] | None (normalised,
 #                                    non-negative, sorted), keepdim: bool
 #   matmul                  a, b     -            np.matmul: 1-D, 2-D, batched
 #   reshape                 a        shape: tuple[int, ...] (no -1 left)
@@ -63,13 +75,46 @@ ENTRY_POINT_GROUP = "tinytorch.engine"
 #   contiguous              a        -
 #   getitem                 a        index: the NumPy index (ints, slices,
 #                                    None, Ellipsis, integer or bool arrays)
+#   setitem                 a, value index: the NumPy index written into a copy
+#                                    of `a` (recorded by `t[index] = value`,
+#                                    copy_, fill_, zero_); view: a basic index
+#                                    applied first (PyTorch's int-first rule),
+#                                    or None
+#   expand                  a        shape: tuple[int, ...] (no -1 left; a
+#                                    read-only np.broadcast_to view)
+#   pad                     a        pad: ((lo, hi), ...) per dim, NumPy order
+#                                    (negative crops); value: the fill, a
+#                                    Python number; region_in, region_out:
+#                                    tuples of slices, the input part copied
+#                                    and where it lands in the output
+#   clone                   a        -            a copy in a's memory order
+#   cat                     *tensors dim: int (non-negative); any number of
+#                                    inputs, all of one dtype kind
+#
+# `amax amin` split the gradient among ties; `max min` (torch.max(x, dim),
+# which returns values and indices) give all of it to `indices`:
+#   max min                 a        dim: int (non-negative) or None (0-d a),
+#                                    keepdim: bool, indices: np.ndarray
+#                                    (int64, keepdim shape)
+# `max()`/`min()` without a dim record `amax`/`amin` with dim None.
+#
+# In-place ops (`add_`, `x += y`, `x[i] = v`...) record the same op names, with
+# `out` the changed tensor and input 0 a copy of its old value (apply_inplace).
 PRIMITIVES: tuple[str, ...] = (
     "add", "sub", "mul", "div", "pow", "maximum",
-    "neg", "exp", "log", "sqrt", "abs", "tanh", "erf",
+    "neg", "exp", "log", "sqrt", "abs", "tanh", "erf", "sin", "cos",
     "clamp", "where",
-    "sum", "mean", "max", "min",
+    "sum", "mean", "max", "min", "amax", "amin",
     "matmul",
-    "reshape", "transpose", "permute", "contiguous", "getitem",
+    "reshape", "transpose", "permute", "contiguous", "getitem", "setitem",
+    "expand", "pad", "clone", "cat",
+)
+
+# Primitives whose output may be a view of input 0 (same memory, new shape or
+# strides). When NumPy made it one, the output shares the input's version
+# counter (and remembers its base), as PyTorch's views do.
+VIEW_PRIMITIVES: frozenset[str] = frozenset(
+    {"reshape", "transpose", "permute", "getitem", "expand"}
 )
 
 
@@ -90,6 +135,14 @@ class GradEngine(Protocol):
     ) -> None:
         """Run reverse-mode differentiation from `tensor`, as `Tensor.backward`;
         free the graph afterwards unless `retain_graph`."""
+
+    def is_grad_enabled(self) -> bool:
+        """Whether grad mode is on (False inside `no_grad`).
+
+        tt-tensor asks this before an in-place op on a tensor that requires a
+        gradient: PyTorch allows `p -= lr * p.grad` on a leaf parameter only
+        with grad mode off. Optional: an engine without it counts as "on".
+        """
 
 
 _engine: GradEngine | None = None
@@ -122,6 +175,17 @@ def get_engine() -> GradEngine | None:
     return _engine
 
 
+def is_grad_enabled() -> bool:
+    """Ask the installed engine whether grad mode is on.
+
+    No engine means nothing is ever recorded; for the leaf rule of in-place
+    ops that counts as "on" (a leaf that requires a gradient stays protected).
+    """
+    engine = get_engine()
+    ask = getattr(engine, "is_grad_enabled", None)
+    return True if ask is None else bool(ask())
+
+
 def apply(op: str, forward: Callable[..., np.ndarray], *inputs: Tensor, **attrs: Any) -> Tensor:
     """Run primitive `op`: `forward(*arrays, **attrs)`, wrapped as a Tensor.
 
@@ -131,13 +195,146 @@ def apply(op: str, forward: Callable[..., np.ndarray], *inputs: Tensor, **attrs:
     and recorded for the backward rule.
     """
     out = _tensor.Tensor._wrap(forward(*[t.data for t in inputs], **attrs))
+    if op in VIEW_PRIMITIVES and _is_view(out.data, inputs[0].data):
+        base = inputs[0]
+        out._version_counter = base._version_counter  # one counter per memory
+        out._base = base if base._base is None else base._base
+        out._view_version = base._version_counter[0]  # the base's version it shows
     for t in inputs:  # a plain loop: cheaper than any(<generator>) on this hot path
         if t.requires_grad:
             engine = get_engine()
             if engine is not None:
+                for v in inputs:
+                    if v._base is not None and v._version_counter[0] != v._view_version:
+                        _stale_view(op, v)
                 engine.record(op, out, inputs, attrs)
             break
     return out
+
+
+def _is_view(out: np.ndarray, x: np.ndarray) -> bool:
+    """Does `out` share memory with `x`? (NumPy's `.base` first: the cheap, usual answer.)"""
+    owner = out.base
+    if owner is None:
+        return False
+    return owner is x or owner is x.base or np.may_share_memory(out, x)
+
+
+def _stale_view(op: str, view: Tensor) -> None:
+    """A view whose base changed in place after it was made cannot be recorded.
+
+    Its values are the new ones, but its graph node describes the old ones:
+    its gradient would be wrong. PyTorch rebuilds such a view's graph; here
+    the view has to be taken again (`y[0]` after `y.mul_(2)`).
+    """
+    if view.requires_grad and is_grad_enabled():
+        raise RuntimeError(
+            f"{op}: an input is a view whose base was changed in place after the view "
+            f"was made (version {view._view_version} then, {view._version_counter[0]} "
+            "now); autograd cannot use it: take the view again after the in-place op"
+        )
+
+
+LEAF_MESSAGE = "a leaf Variable that requires grad is being used in an in-place operation."
+
+
+def _check_view(op: str, target: Tensor) -> None:
+    """An in-place op that autograd would record must not change a view."""
+    base = target._base
+    if base is not None:
+        if base._requires_grad and base._node is None:
+            raise RuntimeError(
+                f"{op}: a view of {LEAF_MESSAGE} (change it under no_grad, or work on "
+                "a copy)"
+            )
+        raise RuntimeError(
+            f"{op}: in-place change of a view while autograd records is not supported "
+            "(the base tensor's graph would not see it); use an out-of-place op such "
+            "as where(...), or change a copy"
+        )
+
+
+def _snapshot(t: Tensor) -> Tensor:
+    """A copy of `t`'s values that stands for `t` in the graph (same node)."""
+    snap = _tensor.Tensor._wrap(t.data.copy())
+    snap._requires_grad, snap._node = t._requires_grad, t._node
+    return snap
+
+
+def apply_inplace(
+    op: str,
+    forward: Callable[..., np.ndarray],
+    target: Tensor,
+    *others: Tensor,
+    write: Callable[..., None] | None = None,
+    name: str | None = None,
+    **attrs: Any,
+) -> Tensor:
+    """Run primitive `op` on (target, *others) and write the result into `target`.
+
+    The result must keep `target`'s shape and dtype kind (PyTorch's rule), and
+    is written into the same array, `target.data`, so views and anyone holding
+    that array see the change; `target._version` goes up by one.
+
+    Autograd: with grad mode off, or when nothing requires a gradient, nothing
+    is recorded. Otherwise a leaf that requires a gradient is refused
+    (PyTorch's RuntimeError), and so is a view (TinyTorch does not rewrite
+    the base's graph); a non-leaf is *rebased*: the engine records `op` with
+    `target` as output and a copy of its old value as input 0, carrying the
+    old graph node. Cost of recording: one copy of `target`.
+
+    `write(target.data, *other_arrays, **attrs)`, if given, writes the result
+    straight into the array when nothing is recorded (`t[0] = 1` must not
+    copy all of `t`); it must raise on a shape it cannot write. `name` is
+    the op's name in error messages (`add_`), `op` by default.
+    """
+    name = op if name is None else name
+    recording = False
+    if (target._requires_grad or any(t._requires_grad for t in others)) and is_grad_enabled():
+        if target._requires_grad and target._node is None:
+            raise RuntimeError(f"{name}: {LEAF_MESSAGE}")
+        recording = get_engine() is not None  # no engine: nothing to record
+        if recording:
+            _check_view(name, target)
+    x = target.data
+    if not x.flags.writeable:  # e.g. expand(): many elements share one memory cell
+        raise RuntimeError(
+            f"{name}: cannot write into this tensor in place: its memory is read-only "
+            "(an expand() view repeats one element many times); .clone() it first"
+        )
+    if write is not None and not recording:
+        write(x, *[t.data for t in others], **attrs)
+        target._version_counter[0] += 1
+        return target
+    new = np.asarray(forward(x, *[t.data for t in others], **attrs))
+    if new.shape != x.shape:
+        raise _checks.ShapeError(
+            f"{name}: output with shape {_checks.shape_str(x.shape)} doesn't match the "
+            f"broadcast shape {_checks.shape_str(new.shape)} (an in-place op keeps the "
+            "shape of the tensor it changes)"
+        )
+    if new.dtype != x.dtype and not np.can_cast(new.dtype, x.dtype, "same_kind"):
+        raise _checks.DTypeError(
+            f"{name}: result type {new.dtype} can't be cast to the desired output type "
+            f"{x.dtype} (an in-place op keeps the dtype of the tensor it changes)"
+        )
+    old = None
+    if recording:  # the old values, as the inputs of the recorded op
+        old = _snapshot(target)
+        # `y.mul_(y)`, `y.add_(y.T)`: an operand in target's memory is overwritten too
+        others = tuple(
+            (old if t is target else _snapshot(t))
+            if t._version_counter is target._version_counter
+            else t
+            for t in others
+        )
+    np.copyto(x, new, casting="same_kind")
+    target._version_counter[0] += 1
+    if old is not None:
+        engine = get_engine()
+        if engine is not None:
+            engine.record(op, target, (old, *others), attrs)
+    return target
 
 
 # `Tensor` lives in tensor.py, which imports this module; importing the module

@@ -9,6 +9,10 @@ Each one meets two operands, so each first settles two questions:
   last dimension, sizes must match or be 1, and a size-1 (or missing)
   dimension is repeated without copying. `(N, C) + (C,)` adds a bias to every
   row. Cost: one pass over the output, `prod(out.shape)` FLOPs.
+
+div and pow run under `np.errstate(...="ignore")`: `1 / 0` is inf and
+`(-1) ** 0.5` is nan, silently, as in PyTorch, instead of a NumPy
+RuntimeWarning per call.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from ._checks import broadcast_error, shape_str
+from ._checks import DTypeError, ShapeError, broadcast_error, shape_str
 from .dispatch import apply
 from .tensor import Tensor
 
@@ -111,6 +115,17 @@ def mul(a: Any, b: Any) -> Tensor:
     ### END SOLUTION
 
 
+def div_forward(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """`x / y` without NumPy's warnings for x/0 and 0/0 (inf and nan, as PyTorch)."""
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        return np.divide(x, y)
+
+
+def _pow(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        return np.power(x, y)
+
+
 def div(a: Any, b: Any) -> Tensor:
     """Elementwise true division `a / b`; integers divide as float32, as in PyTorch."""
     ### BEGIN SOLUTION
@@ -118,15 +133,24 @@ def div(a: Any, b: Any) -> Tensor:
     if a.data.dtype.kind != "f" and b.data.dtype.kind != "f":
         a = Tensor._wrap(a.data.astype(_FLOAT32))
         b = Tensor._wrap(b.data.astype(_FLOAT32))
-    return _run("div", np.divide, a, b)
+    return _run("div", div_forward, a, b)
     ### END SOLUTION
 
 
 def pow(a: Any, b: Any) -> Tensor:
-    """Elementwise `a ** b` (either may be a number)."""
+    """Elementwise `a ** b` (either may be a number).
+
+    Integer tensors to negative integer powers are an error, as in PyTorch
+    (the result would not be an integer).
+    """
     ### BEGIN SOLUTION
     a, b = operands("pow", a, b)
-    return _run("pow", np.power, a, b)
+    if a.data.dtype.kind in "iub" and b.data.dtype.kind in "iu" and (b.data < 0).any():
+        raise RuntimeError(
+            "pow: Integers to negative integer powers are not allowed. "
+            f"(got {a.data.dtype} ** {b.data.dtype}); use a float tensor, e.g. t.float() ** -1"
+        )
+    return _run("pow", _pow, a, b)
     ### END SOLUTION
 
 
@@ -151,14 +175,14 @@ def where(condition: Any, a: Any, b: Any) -> Tensor:
     ### BEGIN SOLUTION
     cond = condition.data if isinstance(condition, Tensor) else np.asarray(condition)
     if cond.dtype != np.bool_:
-        raise TypeError(f"where: condition must be a bool tensor, got dtype {cond.dtype}")
+        raise DTypeError(f"where: condition must be a bool tensor, got dtype {cond.dtype}")
     a, b = operands("where", a, b)
     try:
         return apply("where", _where, a, b, cond=cond)
     except ValueError as exc:
         err = broadcast_error("where", cond.shape, a.data.shape, b.data.shape)
         if err is not None:
-            raise ValueError(
+            raise ShapeError(
                 f"where: condition {shape_str(cond.shape)}, a {shape_str(a.data.shape)} and "
                 f"b {shape_str(b.data.shape)} cannot be broadcast together"
             ) from None

@@ -13,6 +13,11 @@ Shapes follow `np.matmul` (and `torch.matmul`):
   that added dimension is dropped from the result;
 - more than 2 dimensions: a batch of matrices, the leading (batch) dimensions
   broadcast, as in attention's `(B, H, T, D) @ (B, H, D, T)`.
+
+Dtypes follow PyTorch, not NumPy: both operands must have the same dtype.
+NumPy would quietly compute float32 @ float64 in float64, so a float64 batch
+through a float32 `Linear` would come out float64 (twice the memory, and a
+silent change of every later op); here it is a `DTypeError`.
 """
 
 from __future__ import annotations
@@ -21,9 +26,8 @@ from typing import Any
 
 import numpy as np
 
-from ._checks import broadcast_error, shape_str
+from ._checks import DTypeError, ShapeError, broadcast_error, shape_str
 from .dispatch import apply
-from .ops_binary import operands
 from .tensor import Tensor
 
 
@@ -35,23 +39,29 @@ def matmul(a: Any, b: Any) -> Tensor:
             f"matmul: both operands must be tensors, got {type(a).__name__} and "
             f"{type(b).__name__} (use * to multiply by a number)"
         )
-    a, b = operands("matmul", a, b)
+    a = a if isinstance(a, Tensor) else Tensor._wrap(a)
+    b = b if isinstance(b, Tensor) else Tensor._wrap(b)
     sa, sb = a.data.shape, b.data.shape
     if not sa or not sb:
-        raise ValueError(
+        raise ShapeError(
             f"matmul: {shape_str(sa)} @ {shape_str(sb)}: both operands need at least "
             "one dimension (use * for a 0-d tensor)"
         )
     k_a = sa[-1]
     k_b = sb[0] if len(sb) == 1 else sb[-2]
     if k_a != k_b:
-        raise ValueError(
+        raise ShapeError(
             f"matmul: {shape_str(sa)} @ {shape_str(sb)}: inner dimensions {k_a} and {k_b} differ"
         )
     if len(sa) > 2 and len(sb) > 2 and broadcast_error("matmul", sa[:-2], sb[:-2]) is not None:
-        raise ValueError(
+        raise ShapeError(
             f"matmul: {shape_str(sa)} @ {shape_str(sb)}: batch dimensions "
             f"{shape_str(sa[:-2])} and {shape_str(sb[:-2])} cannot be broadcast together"
+        )
+    if a.data.dtype != b.data.dtype:
+        raise DTypeError(
+            "matmul: expected both operands to have the same dtype, got "
+            f"{a.data.dtype} and {b.data.dtype} (convert one, e.g. x.float() or x.double())"
         )
     return apply("matmul", np.matmul, a, b)
     ### END SOLUTION

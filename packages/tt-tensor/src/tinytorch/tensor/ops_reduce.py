@@ -1,22 +1,27 @@
-"""Reductions: sum, mean, max, min (differentiable) and argmax, argmin (not).
+"""Reductions: sum, mean, max, min, amax, amin (differentiable), argmax, argmin (not).
 
 A reduction collapses the dimensions listed in `dim` (all of them if None):
 `(N, C).sum(dim=1)` is `(N,)`, or `(N, 1)` with `keepdim=True`, which
 broadcasts straight back against the input (the softmax trick
-`x - x.max(dim=-1, keepdim=True)`). Cost: one pass over the input, about one
+`x - x.amax(dim=-1, keepdim=True)`). Cost: one pass over the input, about one
 FLOP per element; the output is small.
 
 `dim` reaches the engine normalised (a sorted tuple of non-negative ints, or
 None for all), so backward rules never deal with -1 or a bare int.
+
+`max`/`min` follow `torch.max`/`torch.min`: without `dim` they return the
+extreme value; with `dim` (one int) the named tuple `(values, indices)`, and
+the gradient goes to the one element each index picked. `amax`/`amin` return
+values only, over any dims, and share the gradient among tied elements.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
-from ._checks import normalize_dim, normalize_dims, shape_str
+from ._checks import DTypeError, normalize_dim, normalize_dims, shape_str
 from .dispatch import apply
 from .tensor import Tensor
 
@@ -34,6 +39,9 @@ def _sum(x: np.ndarray, dim: tuple[int, ...] | None, keepdim: bool) -> np.ndarra
 
 
 def _mean(x: np.ndarray, dim: tuple[int, ...] | None, keepdim: bool) -> np.ndarray:
+    if x.size == 0:  # mean of nothing is nan, silently (NumPy would warn twice)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.divide(x.sum(axis=dim, keepdims=keepdim), 0, dtype=x.dtype)
     return x.mean(axis=dim, keepdims=keepdim)
 
 
@@ -62,7 +70,7 @@ def mean(a: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     ### BEGIN SOLUTION
     a = _check("mean", a)
     if a.data.dtype.kind != "f":
-        raise TypeError(
+        raise DTypeError(
             f"mean: needs a floating point tensor, got dtype {a.data.dtype}; "
             "convert first, e.g. t.float().mean()"
         )
@@ -84,17 +92,80 @@ def _extreme(op: str, forward: Any, a: Tensor, dim: Any, keepdim: bool) -> Tenso
     return apply(op, forward, a, dim=dims, keepdim=bool(keepdim))
 
 
-def max(a: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
-    """Largest element over `dim`: the values only, like `torch.amax`."""
+class ValuesIndices(NamedTuple):
+    """What `max(dim)` / `min(dim)` return, like `torch.return_types.max`.
+
+    `values` carries the gradient; `indices` (int64) says where each value
+    came from (the first one, at a tie).
+    """
+
+    values: Tensor
+    indices: Tensor
+
+
+def _with_indices(op: str, find: Any, a: Tensor, dim: int, keepdim: bool) -> ValuesIndices:
+    """`max(dim)` / `min(dim)`: pick with argmax/argmin, record `op` with the indices."""
+    a = _check(op, a)
+    x = a.data
+    d = normalize_dim(op, dim, x.ndim)
+    if x.ndim == 0:  # a 0-d tensor: its value, index 0 (PyTorch accepts dim 0 or -1)
+        idx = np.zeros((), dtype=_INT64)
+        return ValuesIndices(apply(op, _pick, a, dim=None, keepdim=False, indices=idx),
+                             Tensor._wrap(idx))
+    if x.shape[d] == 0:
+        raise ValueError(
+            f"{op}: cannot reduce an empty dimension ({d}) of a tensor of shape "
+            f"{shape_str(x.shape)} (there is no {op} of zero elements)"
+        )
+    idx = find(x, axis=d, keepdims=True).astype(_INT64, copy=False)  # keepdim shape
+    values = apply(op, _pick, a, dim=d, keepdim=bool(keepdim), indices=idx)
+    return ValuesIndices(values, Tensor._wrap(idx if keepdim else np.squeeze(idx, d)))
+
+
+def _pick(x: np.ndarray, dim: int | None, keepdim: bool, indices: np.ndarray) -> np.ndarray:
+    if dim is None:
+        return x.copy()
+    out = np.take_along_axis(x, indices, axis=dim)
+    return out if keepdim else np.squeeze(out, dim)
+
+
+def max(a: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
+    """The largest element (0-d) or, with `dim`, `(values, indices)` along it.
+
+    As `torch.max`: `v, i = x.max(dim=1)`; the gradient of `values` goes to
+    the element at `indices` only. For values only, over several dims, with
+    the gradient shared among ties, use `amax`.
+    """
     ### BEGIN SOLUTION
-    return _extreme("max", _max, a, dim, keepdim)
+    if dim is None:
+        return _extreme("amax", _max, a, None, keepdim)
+    return _with_indices("max", np.argmax, a, dim, keepdim)
     ### END SOLUTION
 
 
-def min(a: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
-    """Smallest element over `dim`: the values only, like `torch.amin`."""
+def min(a: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
+    """The smallest element (0-d) or, with `dim`, `(values, indices)` along it (torch.min)."""
     ### BEGIN SOLUTION
-    return _extreme("min", _min, a, dim, keepdim)
+    if dim is None:
+        return _extreme("amin", _min, a, None, keepdim)
+    return _with_indices("min", np.argmin, a, dim, keepdim)
+    ### END SOLUTION
+
+
+def amax(a: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+    """Largest elements over `dim` (int, tuple or None), values only, like `torch.amax`.
+
+    If k elements tie for the maximum, each gets 1/k of the gradient.
+    """
+    ### BEGIN SOLUTION
+    return _extreme("amax", _max, a, dim, keepdim)
+    ### END SOLUTION
+
+
+def amin(a: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+    """Smallest elements over `dim` (int, tuple or None), values only, like `torch.amin`."""
+    ### BEGIN SOLUTION
+    return _extreme("amin", _min, a, dim, keepdim)
     ### END SOLUTION
 
 

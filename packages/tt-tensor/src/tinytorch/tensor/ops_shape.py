@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from ._checks import normalize_dim, shape_arg, shape_str
+from ._checks import ShapeError, normalize_dim, shape_arg, shape_str
 from .dispatch import apply
 from .tensor import Tensor
 
@@ -32,16 +32,16 @@ def _resolve(op: str, shape: tuple[int, ...], old: tuple[int, ...]) -> tuple[int
     size = math.prod(old)
     if -1 in shape:
         if shape.count(-1) > 1:
-            raise ValueError(f"{op}: only one dimension can be -1, got {shape_str(shape)}")
+            raise ShapeError(f"{op}: only one dimension can be -1, got {shape_str(shape)}")
         known = math.prod(s for s in shape if s != -1)
         if any(s < -1 for s in shape) or known == 0 or size % known:
-            raise ValueError(
+            raise ShapeError(
                 f"{op}: cannot reshape a tensor of shape {shape_str(old)} ({size} elements) "
                 f"into {shape_str(shape)}"
             )
         return tuple(size // known if s == -1 else s for s in shape)
     if any(s < 0 for s in shape) or math.prod(shape) != size:
-        raise ValueError(
+        raise ShapeError(
             f"{op}: cannot reshape a tensor of shape {shape_str(old)} ({size} elements) "
             f"into {shape_str(shape)} ({math.prod(shape)} elements)"
         )
@@ -75,7 +75,7 @@ def view(a: Tensor, *shape: Any) -> Tensor:
     new = _resolve("view", shape_arg("view", shape), a.data.shape)
     x = a.data
     if x.size and not np.may_share_memory(x.reshape(new), x):
-        raise RuntimeError(
+        raise ShapeError(
             f"view: a tensor of shape {shape_str(x.shape)} with stride {a.stride()} cannot "
             f"be viewed as {shape_str(new)} without a copy (its elements are not laid out "
             "in that order); use .reshape(...) or .contiguous().view(...)"
@@ -111,7 +111,7 @@ def permute(a: Tensor, *dims: Any) -> Tensor:
     ndim = a.data.ndim
     given = shape_arg("permute", dims)
     if len(given) != ndim:
-        raise ValueError(
+        raise ShapeError(
             f"permute: got {len(given)} dims {given} for a tensor of shape "
             f"{shape_str(a.data.shape)} ({ndim} dimensions)"
         )
@@ -156,8 +156,8 @@ def squeeze(a: Tensor, dim: Any = None) -> Tensor:
         drop = {i for i, s in enumerate(shape) if s == 1}
     else:
         dims = dim if isinstance(dim, (tuple, list)) else (dim,)
-        drop = {normalize_dim("squeeze", d, len(shape)) for d in dims} if shape else set()
-        drop = {d for d in drop if shape[d] == 1}
+        drop = {normalize_dim("squeeze", d, len(shape)) for d in dims}  # 0-d: 0 or -1
+        drop = {d for d in drop if shape and shape[d] == 1}
     return reshape(a, tuple(s for i, s in enumerate(shape) if i not in drop))
     ### END SOLUTION
 

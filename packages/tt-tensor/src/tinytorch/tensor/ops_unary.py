@@ -1,9 +1,14 @@
-"""Unary elementwise ops: neg, exp, log, sqrt, abs, tanh, erf, clamp.
+"""Unary elementwise ops: neg, exp, log, sqrt, abs, tanh, erf, sin, cos, clamp.
 
 Each maps every element on its own: output shape = input shape, one pass over
 the data, and (for the transcendental ones) a few dozen FLOPs per element
-inside NumPy's vectorised loops. Integer inputs to exp/log/sqrt/tanh/erf are
-computed in float32, as in PyTorch (NumPy would pick float64).
+inside NumPy's vectorised loops. Integer inputs to exp/log/sqrt/tanh/erf/sin/cos
+are computed in float32, as in PyTorch (NumPy would pick float64).
+
+Edge values follow IEEE arithmetic silently, as in PyTorch: log(0) = -inf,
+log(-1) = sqrt(-1) = nan, exp(1000) = inf, sin(inf) = nan. NumPy would also
+print a RuntimeWarning for each; the forwards below compute under
+`np.errstate(...="ignore")` so a training loop's output is not buried in them.
 """
 
 from __future__ import annotations
@@ -37,24 +42,55 @@ def neg(a: Tensor) -> Tensor:
     ### END SOLUTION
 
 
+def _quiet(ufunc: Any) -> Any:
+    """`ufunc` computed without NumPy's RuntimeWarnings (overflow, log(0), nan from -1...)."""
+
+    def forward(x: np.ndarray) -> np.ndarray:
+        with np.errstate(divide="ignore", over="ignore", invalid="ignore", under="ignore"):
+            return ufunc(x)
+
+    forward.__name__ = f"quiet_{ufunc.__name__}"
+    return forward
+
+
+_exp, _log, _sqrt, _sin, _cos = (_quiet(f) for f in (np.exp, np.log, np.sqrt, np.sin, np.cos))
+
+
 def exp(a: Tensor) -> Tensor:
-    """Elementwise e**a."""
+    """Elementwise e**a (overflow gives inf, silently)."""
     ### BEGIN SOLUTION
-    return apply("exp", np.exp, _floating("exp", a))
+    return apply("exp", _exp, _floating("exp", a))
     ### END SOLUTION
 
 
 def log(a: Tensor) -> Tensor:
-    """Elementwise natural logarithm (log(0) = -inf, negative -> nan)."""
+    """Elementwise natural logarithm (log(0) = -inf, negative -> nan, silently)."""
     ### BEGIN SOLUTION
-    return apply("log", np.log, _floating("log", a))
+    return apply("log", _log, _floating("log", a))
     ### END SOLUTION
 
 
 def sqrt(a: Tensor) -> Tensor:
-    """Elementwise square root (negative -> nan)."""
+    """Elementwise square root (negative -> nan, silently)."""
     ### BEGIN SOLUTION
-    return apply("sqrt", np.sqrt, _floating("sqrt", a))
+    return apply("sqrt", _sqrt, _floating("sqrt", a))
+    ### END SOLUTION
+
+
+def sin(a: Tensor) -> Tensor:
+    """Elementwise sine (radians); sin(+-inf) = nan.
+
+    Part III uses it for sinusoidal position encodings. Derivative: cos.
+    """
+    ### BEGIN SOLUTION
+    return apply("sin", _sin, _floating("sin", a))
+    ### END SOLUTION
+
+
+def cos(a: Tensor) -> Tensor:
+    """Elementwise cosine (radians); cos(+-inf) = nan. Derivative: -sin."""
+    ### BEGIN SOLUTION
+    return apply("cos", _cos, _floating("cos", a))
     ### END SOLUTION
 
 

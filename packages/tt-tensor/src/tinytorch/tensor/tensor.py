@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from . import dispatch
-from ._checks import as_dtype, check_grad_dtype, normalize_dim, shape_str
+from ._checks import ShapeError, as_dtype, check_grad_dtype, normalize_dim, shape_str
 
 # dtypes `repr` does not spell out, as in PyTorch: the defaults of each kind.
 _REPR_DEFAULT_DTYPES = (np.dtype(np.float32), np.dtype(np.int64), np.dtype(np.bool_))
@@ -36,8 +36,15 @@ class Tensor:
     `Tensor(data, dtype=None, requires_grad=False)` follows `torch.tensor`:
     Python floats (and lists of them) become float32, Python ints int64,
     bools bool; a NumPy array keeps its dtype and is wrapped without a copy
-    (as `torch.from_numpy`); a Tensor passed in is copied. `dtype=` casts.
+    (as `torch.from_numpy`); a Tensor passed in is copied. `dtype=` casts,
+    straight from the given values: `Tensor(0.1, dtype=np.float64)` is
+    exactly the float64 nearest 0.1, never rounded through float32 first.
     Only floating point tensors can require a gradient.
+
+    Every tensor has a version, `t._version` (PyTorch's name): the number of
+    in-place writes into its memory (`add_`, `+=`, `t[i] = v`...). Views
+    share the counter of their base; autograd uses it to refuse gradients
+    computed from values that were overwritten.
     """
 
     # NumPy must not treat a Tensor as an array in `ndarray + Tensor`: with
@@ -61,7 +68,7 @@ class Tensor:
                     f"Tensor: cannot build a tensor from this {type(data).__name__} "
                     f"(nested lists must be rectangular and hold numbers): {exc}"
                 ) from None
-            if array.dtype == np.float64:  # Python floats: default to float32
+            if dtype is None and array.dtype == np.float64:  # Python floats: float32
                 array = array.astype(np.float32)
         if dtype is not None:
             array = array.astype(as_dtype(dtype, "Tensor"), copy=False)
@@ -73,6 +80,8 @@ class Tensor:
         self._requires_grad = bool(requires_grad)
         self._grad: Tensor | None = None
         self._node: Any = None
+        self._version_counter = [0]  # shared with views: one counter per memory
+        self._base: Tensor | None = None  # the tensor this one is a view of
         ### END SOLUTION
 
     @classmethod
@@ -90,6 +99,8 @@ class Tensor:
         t._requires_grad = False
         t._grad = None
         t._node = None
+        t._version_counter = [0]
+        t._base = None
         return t
         ### END SOLUTION
 
@@ -126,6 +137,11 @@ class Tensor:
         return self.data.shape[0]
 
     @property
+    def _version(self) -> int:
+        """How many in-place writes this tensor's memory has had (shared with its views)."""
+        return self._version_counter[0]
+
+    @property
     def requires_grad(self) -> bool:
         """Whether operations on this tensor are recorded for backward."""
         return self._requires_grad
@@ -154,7 +170,7 @@ class Tensor:
                     f"Tensor.grad: expected a Tensor or None, got {type(value).__name__}"
                 )
             if value.data.shape != self.data.shape:
-                raise ValueError(
+                raise ShapeError(
                     f"Tensor.grad: gradient of shape {shape_str(value.data.shape)} "
                     f"assigned to a tensor of shape {shape_str(self.data.shape)}"
                 )
@@ -187,8 +203,14 @@ class Tensor:
         engine.backward(self, gradient, retain_graph=retain_graph)
 
     def detach(self) -> Tensor:
-        """A tensor sharing this one's data, cut off from the graph (no grad)."""
-        return Tensor._wrap(self.data)
+        """A tensor sharing this one's data, cut off from the graph (no grad).
+
+        It shares the version counter too (as in PyTorch): an in-place change
+        through either one is seen by autograd's checks.
+        """
+        t = Tensor._wrap(self.data)
+        t._version_counter = self._version_counter
+        return t
 
     # ------------------------------------------------------------ conversion
     def numpy(self) -> np.ndarray:
@@ -357,6 +379,50 @@ class Tensor:
     def __abs__(self) -> Tensor:
         return _unary.abs(self)
 
+    def __iadd__(self, other: Any) -> Tensor:
+        return _inplace.add_(self, other)
+
+    def __isub__(self, other: Any) -> Tensor:
+        return _inplace.sub_(self, other)
+
+    def __imul__(self, other: Any) -> Tensor:
+        return _inplace.mul_(self, other)
+
+    def __itruediv__(self, other: Any) -> Tensor:
+        return _inplace.div_(self, other)
+
+    def add_(self, other: Any) -> Tensor:
+        """`self += other`, in place (see `ops_inplace` for the autograd rules)."""
+        return _inplace.add_(self, other)
+
+    def sub_(self, other: Any) -> Tensor:
+        """`self -= other`, in place."""
+        return _inplace.sub_(self, other)
+
+    def mul_(self, other: Any) -> Tensor:
+        """`self *= other`, in place."""
+        return _inplace.mul_(self, other)
+
+    def div_(self, other: Any) -> Tensor:
+        """`self /= other`, in place (floating point tensors only)."""
+        return _inplace.div_(self, other)
+
+    def clamp_(self, min: float | None = None, max: float | None = None) -> Tensor:
+        """Limit every element to [min, max], in place."""
+        return _inplace.clamp_(self, min, max)
+
+    def zero_(self) -> Tensor:
+        """Fill with 0, in place."""
+        return _inplace.zero_(self)
+
+    def fill_(self, value: Any) -> Tensor:
+        """Fill with `value` (a number or a 0-d tensor), in place."""
+        return _inplace.fill_(self, value)
+
+    def copy_(self, src: Any) -> Tensor:
+        """Copy `src` (broadcast to self's shape, cast to self's dtype) into self."""
+        return _inplace.copy_(self, src)
+
     def add(self, other: Any) -> Tensor:
         """`self + other`."""
         return _binary.add(self, other)
@@ -450,13 +516,21 @@ class Tensor:
         """Mean over `dim` (all dimensions if None)."""
         return _reduce.mean(self, dim, keepdim)
 
-    def max(self, dim: Any = None, keepdim: bool = False) -> Tensor:
-        """Largest value over `dim` (values only, like torch.amax)."""
+    def max(self, dim: int | None = None, keepdim: bool = False) -> Any:
+        """The largest value; with `dim`, the named tuple `(values, indices)`, as torch.max."""
         return _reduce.max(self, dim, keepdim)
 
-    def min(self, dim: Any = None, keepdim: bool = False) -> Tensor:
-        """Smallest value over `dim` (values only, like torch.amin)."""
+    def min(self, dim: int | None = None, keepdim: bool = False) -> Any:
+        """The smallest value; with `dim`, the named tuple `(values, indices)`, as torch.min."""
         return _reduce.min(self, dim, keepdim)
+
+    def amax(self, dim: Any = None, keepdim: bool = False) -> Tensor:
+        """Largest values over `dim` (int, tuple or None); ties share the gradient."""
+        return _reduce.amax(self, dim, keepdim)
+
+    def amin(self, dim: Any = None, keepdim: bool = False) -> Tensor:
+        """Smallest values over `dim` (int, tuple or None); ties share the gradient."""
+        return _reduce.amin(self, dim, keepdim)
 
     def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
         """Index of the largest value (flattened if dim is None); no gradient."""
@@ -511,6 +585,84 @@ class Tensor:
             f"{shape_str(self.data.shape)}; use permute(...) or transpose(dim0, dim1)"
         )
 
+    # ------------------------------------------------------------ joins, masks, stats, layout
+    def split(self, split_size: Any, dim: int = 0) -> tuple[Tensor, ...]:
+        """Pieces of `split_size` (an int, or a list of sizes) along `dim` (views)."""
+        return _join.split(self, split_size, dim)
+
+    def chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
+        """At most `chunks` equal pieces along `dim` (the last may be smaller)."""
+        return _join.chunk(self, chunks, dim)
+
+    def masked_fill(self, mask: Any, value: Any) -> Tensor:
+        """`value` where the bool `mask` is True, else self."""
+        return _mask.masked_fill(self, mask, value)
+
+    def tril(self, diagonal: int = 0) -> Tensor:
+        """Lower triangle of the last two dimensions (zeros above `diagonal`)."""
+        return _mask.tril(self, diagonal)
+
+    def triu(self, diagonal: int = 0) -> Tensor:
+        """Upper triangle of the last two dimensions (zeros below `diagonal`)."""
+        return _mask.triu(self, diagonal)
+
+    def var(self, dim: Any = None, *, correction: float = 1, keepdim: bool = False) -> Tensor:
+        """Variance over `dim`, divided by N - correction."""
+        return _stats.var(self, dim, correction=correction, keepdim=keepdim)
+
+    def std(self, dim: Any = None, *, correction: float = 1, keepdim: bool = False) -> Tensor:
+        """Standard deviation over `dim`, sqrt of `var`."""
+        return _stats.std(self, dim, correction=correction, keepdim=keepdim)
+
+    def logsumexp(self, dim: Any, keepdim: bool = False) -> Tensor:
+        """log(sum(exp(self))) over `dim`, computed without overflow."""
+        return _stats.logsumexp(self, dim, keepdim)
+
+    def sin(self) -> Tensor:
+        """Elementwise sine."""
+        return _unary.sin(self)
+
+    def cos(self) -> Tensor:
+        """Elementwise cosine."""
+        return _unary.cos(self)
+
+    def flip(self, *dims: Any) -> Tensor:
+        """Reverse the order along `dims` (`x.flip(0)`, `x.flip(0, 1)` or `x.flip((0, 1))`)."""
+        given = dims[0] if len(dims) == 1 and isinstance(dims[0], (tuple, list)) else dims
+        return _layout.flip(self, given)
+
+    def expand(self, *sizes: Any) -> Tensor:
+        """Repeat size-1 dimensions to `sizes` without copying (-1 keeps a size)."""
+        return _layout.expand(self, *sizes)
+
+    def expand_as(self, other: Tensor) -> Tensor:
+        """`self.expand(other.shape)`."""
+        return _layout.expand(self, other.shape)
+
+    def clone(self) -> Tensor:
+        """A copy with its own memory that stays in the graph."""
+        return _layout.clone(self)
+
+    def t(self) -> Tensor:
+        """Transpose of a matrix (0-d and 1-D returned as is)."""
+        return _layout.t(self)
+
+    def all(self, dim: Any = None, keepdim: bool = False) -> Tensor:
+        """True where every element over `dim` is nonzero (a bool tensor, no gradient)."""
+        return _logical.all(self, dim, keepdim)
+
+    def any(self, dim: Any = None, keepdim: bool = False) -> Tensor:
+        """True where some element over `dim` is nonzero (a bool tensor, no gradient)."""
+        return _logical.any(self, dim, keepdim)
+
+    def numel(self) -> int:
+        """Number of elements: the product of the shape (1 for a 0-d tensor)."""
+        return int(self.data.size)
+
+    def dim(self) -> int:
+        """Number of dimensions, as `ndim`."""
+        return self.data.ndim
+
     # ------------------------------------------------------------ indexing
     def __getitem__(self, index: Any) -> Tensor:
         return _index.getitem(self, index)
@@ -529,7 +681,13 @@ class Tensor:
 from . import ops_binary as _binary  # noqa: E402
 from . import ops_compare as _compare  # noqa: E402
 from . import ops_index as _index  # noqa: E402
+from . import ops_inplace as _inplace  # noqa: E402
+from . import ops_join as _join  # noqa: E402
+from . import ops_layout as _layout  # noqa: E402
+from . import ops_logical as _logical  # noqa: E402
+from . import ops_mask as _mask  # noqa: E402
 from . import ops_matmul as _matmul  # noqa: E402
 from . import ops_reduce as _reduce  # noqa: E402
 from . import ops_shape as _shape  # noqa: E402
+from . import ops_stats as _stats  # noqa: E402
 from . import ops_unary as _unary  # noqa: E402

@@ -4,7 +4,18 @@ Importing this package imports each rules file, whose `@register(op)`
 decorators fill the table.
 """
 
-from . import binary, index, linalg, reduce, select, shape, unary  # noqa: F401 (registers)
+from . import (  # noqa: F401 (registers)
+    binary,
+    index,
+    join,
+    layout,
+    linalg,
+    reduce,
+    select,
+    shape,
+    trig,
+    unary,
+)
 from .broadcast import unbroadcast
 from .registry import RULES, Rule, register
 

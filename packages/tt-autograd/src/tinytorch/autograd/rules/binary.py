@@ -17,7 +17,7 @@ from .registry import register
 Grads = tuple["np.ndarray | None", "np.ndarray | None"]
 
 
-@register("add")
+@register("add", saves=())
 def add_backward(ctx: OpContext, grad: np.ndarray) -> Grads:
     """out = a + b:  d/da = 1,  d/db = 1."""
     ### BEGIN SOLUTION
@@ -30,7 +30,7 @@ def add_backward(ctx: OpContext, grad: np.ndarray) -> Grads:
     ### END SOLUTION
 
 
-@register("sub")
+@register("sub", saves=())
 def sub_backward(ctx: OpContext, grad: np.ndarray) -> Grads:
     """out = a - b:  d/da = 1,  d/db = -1."""
     ### BEGIN SOLUTION
@@ -43,7 +43,7 @@ def sub_backward(ctx: OpContext, grad: np.ndarray) -> Grads:
     ### END SOLUTION
 
 
-@register("mul")
+@register("mul", saves=((0, 1), (1, 0)))
 def mul_backward(ctx: OpContext, grad: np.ndarray) -> Grads:
     """out = a * b:  d/da = b,  d/db = a."""
     ### BEGIN SOLUTION
@@ -56,7 +56,7 @@ def mul_backward(ctx: OpContext, grad: np.ndarray) -> Grads:
     ### END SOLUTION
 
 
-@register("div")
+@register("div", saves=(1, (0, 1)))
 def div_backward(ctx: OpContext, grad: np.ndarray) -> Grads:
     """out = a / b:  d/da = 1 / b,  d/db = -a / b**2."""
     ### BEGIN SOLUTION
@@ -69,7 +69,7 @@ def div_backward(ctx: OpContext, grad: np.ndarray) -> Grads:
     ### END SOLUTION
 
 
-@register("pow")
+@register("pow", saves=(0, 1, ("out", 1)))
 def pow_backward(ctx: OpContext, grad: np.ndarray) -> Grads:
     """out = a ** b:  d/da = b * a**(b - 1),  d/db = a**b * log(a).
 
@@ -90,7 +90,7 @@ def pow_backward(ctx: OpContext, grad: np.ndarray) -> Grads:
     ### END SOLUTION
 
 
-@register("maximum")
+@register("maximum", saves=(0, 1))
 def maximum_backward(ctx: OpContext, grad: np.ndarray) -> Grads:
     """out = maximum(a, b):  the gradient goes to the larger input.
 

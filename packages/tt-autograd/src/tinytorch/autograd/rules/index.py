@@ -1,4 +1,4 @@
-"""Backward rule of indexing, `a[index]`.
+"""Backward rules of indexing, `a[index]`, and of writing into it, `a[index] = value`.
 
 Each output element is one element of `a`, so the gradient of `a` is zero
 everywhere except at the positions that were read, which receive the output
@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from ..node import OpContext
+from .broadcast import unbroadcast
 from .registry import register
 
 
@@ -30,7 +31,7 @@ def _is_basic(index: Any) -> bool:
     )
 
 
-@register("getitem")
+@register("getitem", saves=())
 def getitem_backward(ctx: OpContext, grad: np.ndarray) -> tuple[np.ndarray]:
     """out = a[index]:  d/da scatters grad back to the indexed positions, adding repeats."""
     ### BEGIN SOLUTION
@@ -42,4 +43,35 @@ def getitem_backward(ctx: OpContext, grad: np.ndarray) -> tuple[np.ndarray]:
     else:
         np.add.at(ga, index, grad)
     return (ga,)
+    ### END SOLUTION
+
+
+@register("setitem", saves=())
+def setitem_backward(
+    ctx: OpContext, grad: np.ndarray
+) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """out = a with out[view][index] = value:  d/da = grad, 0 where overwritten;
+    d/dvalue = grad at the written positions, summed back to value's shape.
+
+    `view` (a basic index or None) is applied first, as the forward did
+    (PyTorch's int-first indexing). Values of a repeated advanced index
+    each get the gradient of that position (PyTorch leaves the result of
+    such writes undefined).
+    """
+    ### BEGIN SOLUTION
+    _a, value = ctx.inputs
+    index, view = ctx.attrs["index"], ctx.attrs["view"]
+    need_a, need_v = ctx.needs_input_grad
+    region = grad if view is None else grad[view]
+    gv = None
+    if need_v:
+        g = np.asarray(region[index])
+        if g.ndim < value.ndim:  # NumPy drops a value's leading size-1 dims on writing
+            g = g.reshape((1,) * (value.ndim - g.ndim) + g.shape)
+        gv = unbroadcast(g, value.shape)
+    ga = None
+    if need_a:
+        ga = np.array(grad, copy=True)
+        (ga if view is None else ga[view])[index] = 0
+    return ga, gv
     ### END SOLUTION

@@ -35,7 +35,7 @@ def _transposed(x: np.ndarray, g: np.ndarray) -> bool:
     return x.ndim == 2 and g.ndim == 2 and x.flags.f_contiguous and not x.flags.c_contiguous
 
 
-@register("matmul")
+@register("matmul", saves=((0, 1), (1, 0)))
 def matmul_backward(
     ctx: OpContext, grad: np.ndarray
 ) -> tuple[np.ndarray | None, np.ndarray | None]:

@@ -1,11 +1,13 @@
-"""Backward rules of the reductions: sum mean max min.
+"""Backward rules of the reductions: sum mean amax amin max min.
 
 A reduction over `dim` (a sorted tuple of axes, or None for all) removes those
 axes unless `keepdim`. Its backward first puts the removed axes back as size 1
 (`_keep_dims`), so the gradient broadcasts against the input, then spreads it:
-evenly to every element for sum and mean, only to the winners for max and min.
+evenly to every element for sum and mean, only to the winners for amax and
+amin (shared among ties), and only to the element each index picked for
+max(dim) and min(dim).
 Memory: sum and mean return a broadcast *view* of the small gradient (no copy
-until it is accumulated); max and min build one mask of the input's size.
+until it is accumulated); the others build one array of the input's size.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ def _keep_dims(g: np.ndarray, ndim: int, dim: tuple[int, ...] | None, keepdim: b
     ### END SOLUTION
 
 
-@register("sum")
+@register("sum", saves=())
 def sum_backward(ctx: OpContext, grad: np.ndarray) -> tuple[np.ndarray]:
     """out = a.sum(dim):  d out / d a_i = 1 for every element summed into it.
 
@@ -45,7 +47,7 @@ def sum_backward(ctx: OpContext, grad: np.ndarray) -> tuple[np.ndarray]:
     ### END SOLUTION
 
 
-@register("mean")
+@register("mean", saves=())
 def mean_backward(ctx: OpContext, grad: np.ndarray) -> tuple[np.ndarray]:
     """out = a.mean(dim) = a.sum(dim) / n:  d/da_i = 1 / n, n = elements per mean."""
     ### BEGIN SOLUTION
@@ -74,17 +76,53 @@ def _extremum_backward(ctx: OpContext, grad: np.ndarray) -> tuple[np.ndarray]:
     ### END SOLUTION
 
 
-@register("max")
-def max_backward(ctx: OpContext, grad: np.ndarray) -> tuple[np.ndarray]:
-    """out = a.max(dim):  d/da_i = 1/k if a_i is one of the k maxima, else 0."""
+@register("amax", saves=(0, "out"))
+def amax_backward(ctx: OpContext, grad: np.ndarray) -> tuple[np.ndarray]:
+    """out = a.amax(dim):  d/da_i = 1/k if a_i is one of the k maxima, else 0."""
     ### BEGIN SOLUTION
     return _extremum_backward(ctx, grad)
     ### END SOLUTION
 
 
-@register("min")
-def min_backward(ctx: OpContext, grad: np.ndarray) -> tuple[np.ndarray]:
-    """out = a.min(dim):  d/da_i = 1/k if a_i is one of the k minima, else 0."""
+@register("amin", saves=(0, "out"))
+def amin_backward(ctx: OpContext, grad: np.ndarray) -> tuple[np.ndarray]:
+    """out = a.amin(dim):  d/da_i = 1/k if a_i is one of the k minima, else 0."""
     ### BEGIN SOLUTION
     return _extremum_backward(ctx, grad)
+    ### END SOLUTION
+
+
+def _selected_backward(ctx: OpContext, grad: np.ndarray) -> tuple[np.ndarray]:
+    """Shared rule of max(dim) and min(dim): all of the gradient to the picked element.
+
+    `indices` (attrs, keepdim shape) names one element per output position,
+    so the gradient is scattered there with `put_along_axis`, whatever ties
+    there are (PyTorch's convention for `torch.max(x, dim)`). It reads no
+    values of `a`, only its shape and the indices.
+    """
+    ### BEGIN SOLUTION
+    (a,) = ctx.inputs
+    dim, keepdim = ctx.attrs["dim"], ctx.attrs["keepdim"]
+    if dim is None:  # a 0-d input: the value itself was picked
+        return (np.asarray(grad).reshape(a.shape),)
+    g = grad if keepdim else np.expand_dims(grad, dim)  # (keepdim shape)
+    ga = np.zeros(a.shape, dtype=grad.dtype)
+    np.put_along_axis(ga, ctx.attrs["indices"], g, axis=dim)
+    return (ga,)
+    ### END SOLUTION
+
+
+@register("max", saves=())
+def max_backward(ctx: OpContext, grad: np.ndarray) -> tuple[np.ndarray]:
+    """values, indices = a.max(dim):  d/da_i = 1 at the picked index, else 0."""
+    ### BEGIN SOLUTION
+    return _selected_backward(ctx, grad)
+    ### END SOLUTION
+
+
+@register("min", saves=())
+def min_backward(ctx: OpContext, grad: np.ndarray) -> tuple[np.ndarray]:
+    """values, indices = a.min(dim):  d/da_i = 1 at the picked index, else 0."""
+    ### BEGIN SOLUTION
+    return _selected_backward(ctx, grad)
     ### END SOLUTION

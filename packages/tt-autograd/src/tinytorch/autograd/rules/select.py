@@ -14,7 +14,7 @@ from .broadcast import unbroadcast
 from .registry import register
 
 
-@register("clamp")
+@register("clamp", saves=(0,))
 def clamp_backward(ctx: OpContext, grad: np.ndarray) -> tuple[np.ndarray]:
     """out = clamp(a, min, max):  d/da = 1 where min <= a <= max, else 0.
 
@@ -48,7 +48,7 @@ def _masked(grad: np.ndarray, keep: np.ndarray) -> np.ndarray:
     return out
 
 
-@register("where")
+@register("where", saves=())
 def where_backward(
     ctx: OpContext, grad: np.ndarray
 ) -> tuple[np.ndarray | None, np.ndarray | None]:

@@ -12,7 +12,7 @@ from ..node import OpContext
 from .registry import register
 
 
-@register("reshape")
+@register("reshape", saves=())
 def reshape_backward(ctx: OpContext, grad: np.ndarray) -> tuple[np.ndarray]:
     """out = a.reshape(shape):  the gradient is reshaped back to a's shape."""
     ### BEGIN SOLUTION
@@ -21,7 +21,7 @@ def reshape_backward(ctx: OpContext, grad: np.ndarray) -> tuple[np.ndarray]:
     ### END SOLUTION
 
 
-@register("transpose")
+@register("transpose", saves=())
 def transpose_backward(ctx: OpContext, grad: np.ndarray) -> tuple[np.ndarray]:
     """out = a.transpose(dim0, dim1):  swapping the same two axes again undoes it."""
     ### BEGIN SOLUTION
@@ -29,7 +29,7 @@ def transpose_backward(ctx: OpContext, grad: np.ndarray) -> tuple[np.ndarray]:
     ### END SOLUTION
 
 
-@register("permute")
+@register("permute", saves=())
 def permute_backward(ctx: OpContext, grad: np.ndarray) -> tuple[np.ndarray]:
     """out = a.permute(dims):  permute by the inverse permutation, argsort(dims).
 
@@ -41,7 +41,7 @@ def permute_backward(ctx: OpContext, grad: np.ndarray) -> tuple[np.ndarray]:
     ### END SOLUTION
 
 
-@register("contiguous")
+@register("contiguous", saves=())
 def contiguous_backward(ctx: OpContext, grad: np.ndarray) -> tuple[np.ndarray]:
     """out = a.contiguous():  same values, another memory layout; d/da = 1."""
     ### BEGIN SOLUTION

@@ -20,7 +20,7 @@ Grad = tuple["np.ndarray | None"]
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 
 
-@register("neg")
+@register("neg", saves=())
 def neg_backward(ctx: OpContext, grad: np.ndarray) -> Grad:
     """out = -a:  d/da = -1."""
     ### BEGIN SOLUTION
@@ -28,7 +28,7 @@ def neg_backward(ctx: OpContext, grad: np.ndarray) -> Grad:
     ### END SOLUTION
 
 
-@register("exp")
+@register("exp", saves=("out",))
 def exp_backward(ctx: OpContext, grad: np.ndarray) -> Grad:
     """out = exp(a):  d/da = exp(a) = out."""
     ### BEGIN SOLUTION
@@ -36,7 +36,7 @@ def exp_backward(ctx: OpContext, grad: np.ndarray) -> Grad:
     ### END SOLUTION
 
 
-@register("log")
+@register("log", saves=(0,))
 def log_backward(ctx: OpContext, grad: np.ndarray) -> Grad:
     """out = log(a):  d/da = 1 / a."""
     ### BEGIN SOLUTION
@@ -45,7 +45,7 @@ def log_backward(ctx: OpContext, grad: np.ndarray) -> Grad:
     ### END SOLUTION
 
 
-@register("sqrt")
+@register("sqrt", saves=("out",))
 def sqrt_backward(ctx: OpContext, grad: np.ndarray) -> Grad:
     """out = sqrt(a):  d/da = 1 / (2 sqrt(a)) = 1 / (2 out)  (inf at a = 0, as in PyTorch)."""
     ### BEGIN SOLUTION
@@ -54,7 +54,7 @@ def sqrt_backward(ctx: OpContext, grad: np.ndarray) -> Grad:
     ### END SOLUTION
 
 
-@register("abs")
+@register("abs", saves=(0,))
 def abs_backward(ctx: OpContext, grad: np.ndarray) -> Grad:
     """out = |a|:  d/da = sign(a), taken as 0 at a = 0 (PyTorch's choice)."""
     ### BEGIN SOLUTION
@@ -63,7 +63,7 @@ def abs_backward(ctx: OpContext, grad: np.ndarray) -> Grad:
     ### END SOLUTION
 
 
-@register("tanh")
+@register("tanh", saves=("out",))
 def tanh_backward(ctx: OpContext, grad: np.ndarray) -> Grad:
     """out = tanh(a):  d/da = 1 - tanh(a)**2 = 1 - out**2."""
     ### BEGIN SOLUTION
@@ -71,7 +71,7 @@ def tanh_backward(ctx: OpContext, grad: np.ndarray) -> Grad:
     ### END SOLUTION
 
 
-@register("erf")
+@register("erf", saves=(0,))
 def erf_backward(ctx: OpContext, grad: np.ndarray) -> Grad:
     """out = erf(a):  d/da = 2 / sqrt(pi) * exp(-a**2)  (the Gaussian, scaled)."""
     ### BEGIN SOLUTION
