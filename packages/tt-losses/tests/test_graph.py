@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from tinytorch.losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, MSELoss
+from tinytorch.losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, MSELoss, NLLLoss
 from tinytorch.tensor import Tensor
 from tt_testing import GraphRecorder
 
@@ -39,6 +39,38 @@ def test_loss_is_connected_to_input(
     out = loss(inp, y)
     assert out.requires_grad
     assert graph_recorder.reaches(out, inp)
+
+
+@pytest.mark.parametrize(
+    ("loss", "x", "y"),
+    [
+        (NLLLoss(), X, np.array([2, 1])),
+        (NLLLoss(weight=np.array([1.0, 2.0, 3.0]), ignore_index=1), X, np.array([2, 1])),
+        (CrossEntropyLoss(weight=np.array([1.0, 2.0, 3.0]), ignore_index=0,
+                          label_smoothing=0.2), X, np.array([0, 1])),
+        (CrossEntropyLoss(label_smoothing=0.1), X, Y),  # class probabilities
+        (CrossEntropyLoss(), X.reshape(1, 3, 2), np.array([[2, 0]])),  # (N, C, d1)
+        (CrossEntropyLoss(), X[0], np.int64(2)),  # one sample
+    ],
+    ids=["nll", "nll_weight_ignore", "ce_all_options", "ce_probabilities", "ce_spatial",
+         "ce_one_sample"],
+)
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_class_losses_with_options_are_connected(
+    graph_recorder: GraphRecorder, loss, x, y, reduction: str
+) -> None:
+    loss.reduction = reduction
+    inp = Tensor(x.copy(), requires_grad=True)
+    out = loss(inp, y)
+    assert out.requires_grad
+    assert graph_recorder.reaches(out, inp)
+
+
+def test_probability_target_tensor_is_connected(graph_recorder: GraphRecorder) -> None:
+    x = Tensor(X.copy(), requires_grad=True)
+    y = Tensor(Y.copy(), requires_grad=True)
+    out = CrossEntropyLoss(label_smoothing=0.2)(x, y)
+    assert graph_recorder.reaches(out, x) and graph_recorder.reaches(out, y)
 
 
 def test_target_tensor_is_connected_too(graph_recorder: GraphRecorder) -> None:

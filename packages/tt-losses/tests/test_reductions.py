@@ -1,4 +1,4 @@
-"""Reductions, loss objects and their reprs, shared by all four losses."""
+"""Reductions, loss objects and their reprs, shared by all the losses."""
 
 from __future__ import annotations
 
@@ -9,10 +9,12 @@ from tinytorch.losses import (
     BCEWithLogitsLoss,
     CrossEntropyLoss,
     MSELoss,
+    NLLLoss,
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
     cross_entropy,
     mse_loss,
+    nll_loss,
 )
 from tinytorch.tensor import Tensor
 
@@ -21,15 +23,17 @@ LOGITS = RNG.normal(size=(5, 3)).astype(np.float32)
 LABELS = np.array([0, 2, 1, 2, 0])
 PROBS = RNG.uniform(0.05, 0.95, size=(5, 3)).astype(np.float32)
 TARGETS = RNG.integers(0, 2, size=(5, 3)).astype(np.float32)
+LOG_PROBS = (LOGITS - np.log(np.exp(LOGITS).sum(axis=1, keepdims=True))).astype(np.float32)
 
 # (class, function, input, target, shape of the 'none' result)
 LOSSES = [
     (MSELoss, mse_loss, LOGITS, PROBS, (5, 3)),
     (CrossEntropyLoss, cross_entropy, LOGITS, LABELS, (5,)),
+    (NLLLoss, nll_loss, LOG_PROBS, LABELS, (5,)),
     (BCELoss, binary_cross_entropy, PROBS, TARGETS, (5, 3)),
     (BCEWithLogitsLoss, binary_cross_entropy_with_logits, LOGITS, TARGETS, (5, 3)),
 ]
-IDS = ["mse", "cross_entropy", "bce", "bce_with_logits"]
+IDS = ["mse", "cross_entropy", "nll", "bce", "bce_with_logits"]
 
 
 @pytest.mark.parametrize(("cls", "fn", "x", "y", "shape"), LOSSES, ids=IDS)

@@ -19,10 +19,21 @@ def check_reduction(reduction: Any, op: str) -> str:
     return reduction
 
 
-def reduce(loss: Tensor, reduction: str) -> Tensor:
-    """Apply `reduction` to the per-element losses: mean (0-d), sum (0-d) or none."""
+def reduce(loss: Tensor, reduction: str, denominator: float | None = None) -> Tensor:
+    """Apply `reduction` to the per-element losses: mean (0-d), sum (0-d) or none.
+
+    'mean' divides the sum by `denominator` when one is given (the
+    classification losses divide by the total weight of the counted
+    targets, not by their number); a denominator of 0 (every target ignored,
+    an empty batch) gives NaN, as in PyTorch, without NumPy's 0/0 warning.
+    """
     if reduction == "mean":
-        return loss.mean()
+        if denominator is None:
+            return loss.mean()
+        total = loss.sum()
+        if denominator == 0:
+            return total * constant(np.nan, total)  # 0/0, as PyTorch; nan * x never warns
+        return total / constant(denominator, total)
     if reduction == "sum":
         return loss.sum()
     return loss
