@@ -1,9 +1,23 @@
-"""What every milestone script shares: arguments, data, targets, the report.
+"""What every milestone script shares: arguments, checks, data, targets, the report.
 
 A milestone is a historical result recreated with the installed TinyTorch
-packages. Each script calls `parse_args`, trains, and ends with `finish`,
-which prints the result, writes the optional JSON report atomically and
-returns the exit status (1 when below target).
+packages. Each script hands its work to `main`:
+
+    sys.exit(harness.main(NAME, __doc__, body, POINTS))
+
+`main` fails fast, before any training, with one line on stderr and exit
+status 2 (as argparse does for a bad argument) when
+
+- an argument is wrong (`--epochs -1`);
+- a module the milestone needs (course.toml: `requires`, the whole prefix of
+  the chain up to it) is not installed, or is installed but fails to import;
+- the `--test-data` file is not what the milestone can score (see `load_images`).
+
+Then it runs `body(run)`, which imports what it needs, trains, and `record`s
+each figure as soon as it is measured. The report (`--report`, JSON, written
+atomically) always gets written: with the result and exit status 0 (target
+reached) or 1 (below target), or, when `body` raises, with what was measured
+before the error and the error itself (exit status 1).
 
 Targets are not written here: they live in course.toml, read through the
 installed tt-setup (`tinytorch.setup.load_course`), the one copy of that map.
@@ -12,37 +26,54 @@ installed tt-setup (`tinytorch.setup.load_course`), the one copy of that map.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
+import sys
 import tempfile
 import time
-from dataclasses import dataclass
+import traceback
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, NoReturn
 
 import numpy as np
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
-DATASETS = {"digits": ("digits.npz", 16.0), "mnist": ("mnist4k.npz", 255.0)}
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+DATA_DIR = HERE / "data"
+PRETRAINED_DIR = HERE / "pretrained"
+EXIT_USAGE = 2  # argparse's status for a bad command line; used for every fail-fast check
 
 
-def parse_args(name: str, description: str, datasets: bool = False) -> argparse.Namespace:
-    """The common command line: --seed --quick --epochs --test-data --report (--data)."""
-    p = argparse.ArgumentParser(prog=f"milestones/{name}.py", description=description)
-    p.add_argument("--seed", type=int, default=0, help="random seed (same seed, same numbers)")
-    p.add_argument("--quick", action="store_true", help="a shorter run, for CI")
-    p.add_argument("--epochs", type=int, default=None, help="override the number of epochs")
-    p.add_argument(
-        "--test-data", type=Path, default=None, metavar="FILE.npz",
-        help="also report accuracy on this .npz (images, labels; same format as the shipped data)",
-    )
-    p.add_argument("--report", type=Path, default=None, metavar="FILE.json",
-                   help="write the result as JSON here")
-    if datasets:
-        p.add_argument("--data", choices=sorted(DATASETS), default="digits",
-                       help="which shipped data set to train on")
-    args = p.parse_args()
-    args.started = time.perf_counter()
-    return args
+@dataclass(frozen=True)
+class DataSpec:
+    """What a milestone's samples look like: the format `--test-data` must match.
+
+    `file` is the shipped data set (in milestones/data), if there is one;
+    `value_range` the pixel range of the shipped data (None: any finite value);
+    `scale` divides the values into [0, 1].
+    """
+
+    what: str
+    shape: tuple[int, ...]  # one sample
+    classes: int
+    value_range: tuple[float, float] | None = None
+    scale: float = 1.0
+    file: str | None = None
+
+
+DATASETS = {
+    "digits": DataSpec("the shipped digits data", (8, 8), 10, (0, 16), 16.0, "digits.npz"),
+    "mnist": DataSpec("the shipped MNIST data", (28, 28), 10, (0, 255), 255.0, "mnist4k.npz"),
+}
+POINTS = DataSpec("2-D points", (2,), 2)
+
+
+class DataError(ValueError):
+    """A data file that a milestone cannot use; the message names file, array and problem."""
 
 
 @dataclass
@@ -53,32 +84,248 @@ class ImageSet:
     labels: np.ndarray
 
 
-def load_images(path: Path, scale: float, shape: tuple[int, ...] | None = None) -> ImageSet:
-    """Load an `images`/`labels` .npz without pickle, checking its format."""
+# --- the command line ---------------------------------------------------------------------------
+
+def non_negative(text: str) -> int:
+    """argparse type of --epochs: an int >= 0 (0 evaluates the untrained model)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
+    return value
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its errors in one line like every other fail-fast check."""
+
+    def error(self, message: str) -> NoReturn:
+        print(f"{self.prog}: error: {message} (see --help)", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def parse_args(name: str, description: str, datasets: bool = False,
+               trains: bool = True, argv: list[str] | None = None) -> argparse.Namespace:
+    """The common command line: --seed --quick --epochs --test-data --report (--data)."""
+    p = _Parser(prog=f"milestones/{name}.py", description=description)
+    p.add_argument("--seed", type=int, default=0, help="random seed (same seed, same numbers)")
+    p.add_argument("--quick", action="store_true",
+                   help="a shorter run, for CI" if trains else "accepted; changes nothing here")
+    p.add_argument("--epochs", type=non_negative, default=None,
+                   help="override the number of epochs (0: evaluate the untrained model)"
+                   if trains else argparse.SUPPRESS)
+    p.add_argument(
+        "--test-data", type=Path, default=None, metavar="FILE.npz",
+        help="also report accuracy on this .npz (images, labels; same format as the shipped "
+             "data); checked before anything runs",
+    )
+    p.add_argument("--report", type=Path, default=None, metavar="FILE.json",
+                   help="write the result as JSON here")
+    if datasets:
+        p.add_argument("--data", choices=sorted(DATASETS), default="digits",
+                       help="which shipped data set to use")
+    args = p.parse_args(argv)
+    if not trains and args.epochs is not None:
+        p.error(f"--epochs: {name} trains nothing (it runs pretrained weights)")
+    args.started = time.perf_counter()
+    return args
+
+
+def epochs(args: argparse.Namespace, default: int) -> int:
+    """`--epochs` if given (0 included), else the script's default."""
+    return default if args.epochs is None else args.epochs
+
+
+def fail(name: str, message: str) -> NoReturn:
+    """One line on stderr, exit status 2: the fail-fast exit of every check."""
+    print(f"milestones/{name}.py: error: {message}", file=sys.stderr)
+    raise SystemExit(EXIT_USAGE)
+
+
+# --- the modules a milestone needs --------------------------------------------------------------
+
+def _install_hint(dists: list[str]) -> str:
+    """`python -m pip install -e packages/tt-x ...` relative to the working directory."""
+    folders = []
+    for dist in dists:
+        folder = REPO / "packages" / dist
+        try:
+            folder = folder.relative_to(Path.cwd())
+        except ValueError:
+            pass
+        folders.append(f"-e {folder}")
+    return f"python -m pip install {' '.join(folders)} (or your own {', '.join(dists)})"
+
+
+def _one_line(exc: BaseException) -> str:
+    """`ImportError: cannot import name 'x' (at tinytorch/layers/linear.py:3)`."""
+    text = str(exc).strip().splitlines()
+    line = f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = next((f for f in reversed(frames) if "tinytorch" in Path(f.filename).parts), None)
+    if where is not None:
+        parts = Path(where.filename).parts
+        short = "/".join(parts[len(parts) - 1 - parts[::-1].index("tinytorch"):])
+        line += f" (at {short}:{where.lineno})"
+    return line
+
+
+def _import(module: str) -> BaseException | None:
+    try:
+        importlib.import_module(module)
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:  # a student's package may raise anything, even SystemExit
+        return exc
+    return None
+
+
+def _missing(exc: BaseException | None, module: str) -> bool:
+    """Whether `exc` says that `module` itself (not something it imports) is not there."""
+    return isinstance(exc, ModuleNotFoundError) and exc.name in (module, module.split(".")[0])
+
+
+def require(name: str) -> Any:
+    """Check that every module milestone `name` needs imports; return its course.toml entry.
+
+    The needs come from course.toml (`requires`: modules 1..requires). A module
+    that is not installed is named with the command that installs it; one that
+    is installed but fails to import is named with its error, in one line.
+    Modules are tried in chain order, so the first broken one is blamed, not a
+    later one that imports it.
+    """
+    error = _import("tinytorch.setup")
+    if error is not None:
+        if _missing(error, "tinytorch.setup"):
+            fail(name, f"{name} needs tt-setup (module 01, the course map), which is not "
+                       f"installed: {_install_hint(['tt-setup'])}")
+        fail(name, f"tt-setup (module 01) is installed but does not import: {_one_line(error)}")
+    from tinytorch.setup import load_course
+
+    course = load_course()
+    milestone = course.milestone(name)
+    missing = []
+    for module in course.modules_through(milestone.requires):
+        error = _import(module.import_name)
+        if error is None:
+            continue
+        if _missing(error, module.import_name):
+            missing.append(module)
+            continue
+        if missing:  # most likely broken because of what is missing: name that
+            break
+        fail(name, f"{module.dist} (module {module.number:02d}) is installed but "
+                   f"{module.import_name} does not import: {_one_line(error)}")
+    if missing:
+        labels = ", ".join(f"{m.dist} (module {m.number:02d})" for m in missing)
+        verb = "which is" if len(missing) == 1 else "which are"
+        fail(name, f"{name} needs {labels}, {verb} not installed: "
+                   f"{_install_hint([m.dist for m in missing])}")
+    return milestone
+
+
+# --- data -------------------------------------------------------------------------------------
+
+def _read_arrays(path: Path) -> dict[str, np.ndarray]:
+    """`images` and `labels` of an .npz file, without pickle; DataError names what is wrong."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(6)
+    except OSError as exc:
+        raise DataError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if not head:
+        raise DataError(f"{path}: the file is empty (0 bytes), expected an .npz archive")
+    if head.startswith(b"\x80"):
+        raise DataError(f"{path}: is a Python pickle, which milestones never load (it could "
+                        "run code); save plain arrays with np.savez")
+    if head == b"\x93NUMPY":
+        raise DataError(f"{path}: is a single .npy array, expected an .npz archive with arrays "
+                        "'images' and 'labels' (np.savez)")
+    if not head.startswith(b"PK"):
+        raise DataError(f"{path}: is not an .npz archive (it starts with {head!r}); expected "
+                        "arrays 'images' and 'labels' saved with np.savez")
+    arrays = {}
     try:
         with np.load(path, allow_pickle=False) as f:
-            missing = {"images", "labels"} - set(f.files)
+            missing = [k for k in ("images", "labels") if k not in f.files]
             if missing:
-                raise SystemExit(f"{path}: missing array(s) {sorted(missing)}; has {f.files}")
-            images, labels = f["images"], f["labels"]
-    except (OSError, ValueError) as exc:
-        raise SystemExit(f"{path}: not a readable .npz file ({exc})") from None
+                raise DataError(f"{path}: missing array(s) {', '.join(map(repr, missing))}; "
+                                f"it has {f.files or 'no arrays'}")
+            for key in ("images", "labels"):
+                try:
+                    arrays[key] = f[key]
+                except ValueError as exc:
+                    if "allow_pickle" in str(exc):
+                        raise DataError(
+                            f"{path}: array {key!r} holds Python objects (pickled), which "
+                            "milestones never load; save a numeric array") from None
+                    raise DataError(f"{path}: array {key!r} cannot be read ({exc})") from None
+    except DataError:
+        raise
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
+        raise DataError(f"{path}: not a readable .npz archive ({exc})") from None
+    return arrays
+
+
+def _span(a: np.ndarray) -> str:
+    return f"{a.min():g}..{a.max():g}"
+
+
+def check_arrays(path: Path, images: np.ndarray, labels: np.ndarray, spec: DataSpec) -> None:
+    """Raise DataError (one line: file, array, what was expected) unless the arrays fit `spec`."""
+    want = f"(N, {', '.join(map(str, spec.shape))})"
+    if images.dtype.kind not in "iuf":
+        raise DataError(f"{path}: array 'images' has dtype {images.dtype}, expected integers "
+                        "or floats")
+    if labels.dtype.kind not in "iu":
+        raise DataError(f"{path}: array 'labels' has dtype {labels.dtype}, expected integers "
+                        f"(class indices 0..{spec.classes - 1})")
+    if images.ndim != len(spec.shape) + 1 or images.shape[1:] != spec.shape:
+        raise DataError(f"{path}: array 'images' has shape {images.shape}, so each sample is "
+                        f"{images.shape[1:]}; this milestone needs {want}: samples of shape "
+                        f"{spec.shape}")
+    if len(images) == 0:
+        raise DataError(f"{path}: array 'images' is empty (shape {images.shape}), expected at "
+                        "least one sample")
     if labels.shape != (len(images),):
-        raise SystemExit(
-            f"{path}: expected one label per image, got images {images.shape} and labels "
-            f"{labels.shape}"
-        )
-    if shape is not None and images.shape[1:] != shape:
-        raise SystemExit(
-            f"{path}: each sample is {images.shape[1:]}, this milestone needs {shape}"
-        )
-    return ImageSet(images.astype(np.float32) / scale, labels.astype(np.int64))
+        raise DataError(f"{path}: array 'labels' has shape {labels.shape}, expected "
+                        f"({len(images)},): one label per image of 'images' {images.shape}")
+    if images.dtype.kind == "f":
+        bad = int(np.count_nonzero(~np.isfinite(images)))
+        if bad:
+            raise DataError(f"{path}: array 'images' has {bad} non-finite value(s) (nan or "
+                            "inf), expected finite numbers")
+    if spec.value_range is not None:
+        lo, hi = spec.value_range
+        if images.min() < lo or images.max() > hi:
+            raise DataError(f"{path}: array 'images' has values {_span(images)}, outside "
+                            f"{lo:g}..{hi:g}, the range of {spec.what}")
+    if labels.min() < 0 or labels.max() >= spec.classes:
+        raise DataError(f"{path}: array 'labels' has values {_span(labels)}, expected class "
+                        f"indices 0..{spec.classes - 1}")
+
+
+def load_images(path: Path, spec: DataSpec) -> ImageSet:
+    """Load and check an `images`/`labels` .npz (no pickle); values scaled by `spec.scale`.
+
+    Raises DataError naming the file, the array and the problem: unreadable,
+    empty, pickled, not an .npz, a missing array, a wrong dtype or sample
+    shape, no samples, labels not one per sample, non-finite values, values
+    outside the shipped range, labels outside 0..classes-1.
+    """
+    path = Path(path)
+    arrays = _read_arrays(path)
+    images, labels = arrays["images"], arrays["labels"]
+    check_arrays(path, images, labels, spec)
+    return ImageSet((images.astype(np.float64) / spec.scale).astype(np.float32),
+                    labels.astype(np.int64))
 
 
 def load_dataset(name: str) -> ImageSet:
     """One of the data sets shipped in milestones/data (see its README)."""
-    file, scale = DATASETS[name]
-    return load_images(DATA_DIR / file, scale)
+    spec = DATASETS[name]
+    return load_images(DATA_DIR / spec.file, spec)
 
 
 def stratified_split(labels: np.ndarray, test_fraction: float, seed: int) -> tuple:
@@ -93,38 +340,123 @@ def stratified_split(labels: np.ndarray, test_fraction: float, seed: int) -> tup
     return np.setdiff1d(np.arange(len(labels)), test), test
 
 
-def target(name: str, data: str | None = None) -> tuple[str, float]:
-    """(metric, target) of milestone `name` from course.toml, per data set if it says so."""
-    from tinytorch.setup import load_course
+# --- running and reporting --------------------------------------------------------------------
 
-    m = load_course().milestone(name)
-    return m.metric, float(m.data_targets.get(data, m.target) if data else m.target)
+@dataclass
+class Run:
+    """One run of a milestone: its arguments, checked test data and what it has measured."""
+
+    name: str
+    args: argparse.Namespace
+    milestone: Any  # tinytorch.setup.Milestone
+    test_set: ImageSet | None = None
+    measured: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def metric(self) -> str:
+        return self.milestone.metric
+
+    @property
+    def target(self) -> float:
+        """The target of course.toml, per data set (`data_targets`) if it says so."""
+        data = getattr(self.args, "data", None)
+        return float(self.milestone.data_targets.get(data, self.milestone.target)
+                     if data else self.milestone.target)
+
+    def record(self, **figures: Any) -> None:
+        """Keep figures for the report as soon as they are measured (NumPy scalars: floats)."""
+        for key, value in figures.items():
+            self.measured[key] = value.item() if isinstance(value, np.generic) else value
+
+    def report(self, **fields: Any) -> dict[str, Any]:
+        value = self.measured.get(self.metric)
+        return {"milestone": self.name, "metric": self.metric,
+                "value": None if value is None else round(float(value), 6),
+                "target": self.target,
+                "seconds": round(time.perf_counter() - self.args.started, 3),
+                "seed": self.args.seed, "quick": bool(self.args.quick),
+                **({"data": self.args.data} if hasattr(self.args, "data") else {}),
+                **fields, **self.measured}
+
+    def finish(self) -> int:
+        """Print the result, write the report, return 0 (target reached) or 1."""
+        if self.metric not in self.measured:
+            raise RuntimeError(f"{self.name} never recorded its metric {self.metric!r}")
+        value, goal = float(self.measured[self.metric]), self.target
+        report = self.report(passed=bool(value >= goal))
+        verdict = "PASSED" if report["passed"] else "BELOW TARGET"
+        print(f"{self.name}: {self.metric} = {value:.4f} (target {goal:.4f}) -> {verdict} "
+              f"in {report['seconds']:.1f}s")
+        self._write(report)
+        return 0 if report["passed"] else 1
+
+    def crashed(self, exc: BaseException) -> int:
+        """The run raised: report what was measured and the error; exit status 1 (130: Ctrl-C)."""
+        traceback.print_exception(type(exc), exc, exc.__traceback__)
+        report = self.report(passed=False, error=_one_line(exc))
+        kept = ", ".join(self.measured) or "nothing"
+        print(f"{self.name}: FAILED after {report['seconds']:.1f}s: {report['error']} "
+              f"(measured before the error: {kept})", file=sys.stderr)
+        self._write(report)
+        return 130 if isinstance(exc, KeyboardInterrupt) else 1
+
+    def _write(self, report: dict[str, Any]) -> None:
+        if self.args.report is not None:
+            write_json_atomic(self.args.report, report)
+            print(f"report: {self.args.report}")
 
 
-def finish(args: argparse.Namespace, name: str, value: float, data: str | None = None,
-           extra: dict | None = None) -> int:
-    """Print the result, write the JSON report, return the exit status."""
-    metric, goal = target(name, data)
-    seconds = time.perf_counter() - args.started
-    passed = bool(value >= goal)
-    report = {"milestone": name, "metric": metric, "value": round(float(value), 6),
-              "target": goal, "passed": passed, "seconds": round(seconds, 3),
-              "seed": args.seed, "quick": bool(args.quick), **(extra or {})}
-    verdict = "PASSED" if passed else "BELOW TARGET"
-    print(f"{name}: {metric} = {value:.4f} (target {goal:.4f}) -> {verdict} in {seconds:.1f}s")
-    if args.report is not None:
-        write_json_atomic(args.report, report)
-    return 0 if passed else 1
+def start(name: str, doc: str, data: DataSpec | dict[str, DataSpec], trains: bool = True,
+          argv: list[str] | None = None) -> Run:
+    """Parse the command line and run every fail-fast check; exit 2 on the first problem."""
+    args = parse_args(name, doc.strip().splitlines()[0], datasets=isinstance(data, dict),
+                      trains=trains, argv=argv)
+    milestone = require(name)
+    spec = data[args.data] if isinstance(data, dict) else data
+    run = Run(name, args, milestone)
+    if args.test_data is not None:
+        try:
+            run.test_set = load_images(args.test_data, spec)
+        except DataError as exc:
+            fail(name, f"--test-data {exc}")
+    return run
+
+
+def main(name: str, doc: str, body: Callable[[Run], None],
+         data: DataSpec | dict[str, DataSpec], trains: bool = True) -> int:
+    """Check, run `body`, report; exit status 0 passed, 1 below target or failed, 2 bad input."""
+    run = start(name, doc, data, trains)
+    try:
+        body(run)
+    except (Exception, KeyboardInterrupt) as exc:
+        return run.crashed(exc)
+    return run.finish()
 
 
 def write_json_atomic(path: Path, obj: dict) -> None:
     """Write JSON to a temp file beside `path`, then rename: never a half file."""
+    _write_atomic(path, lambda f: f.write(json.dumps(obj, indent=2).encode()))
+
+
+def write_npz_atomic(path: Path, arrays: dict[str, np.ndarray]) -> None:
+    """Write arrays as an .npz (np.savez, no pickle needed to read) atomically."""
+    _write_atomic(path, lambda f: np.savez(f, **arrays))
+
+
+def load_weights(name: str) -> dict[str, np.ndarray]:
+    """The arrays of milestones/pretrained/<name>, loaded without pickle."""
+    with np.load(PRETRAINED_DIR / name, allow_pickle=False) as f:
+        return {key: f[key] for key in f.files}
+
+
+def _write_atomic(path: Path, write: Callable[[Any], object]) -> None:
+    """`write(binary file)` to a temp file beside `path`, fsync, then `os.replace`."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w") as f:
-            json.dump(obj, f, indent=2)
+        with os.fdopen(fd, "wb") as f:
+            write(f)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)

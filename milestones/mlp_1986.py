@@ -8,31 +8,37 @@ in milestones/data, so the run needs no network.
 Recipe: pixels scaled to [0, 1] and standardised with the training set's
 statistics; the training set augmented with one-pixel shifts (5x the data,
 the cheapest regulariser there is); one hidden ReLU layer; AdamW with weight
-decay; cosine learning-rate decay. The test split is stratified and fixed
-(seed 0), so every seed is judged on the same images.
+decay; cosine learning-rate decay.
+
+Three parts of the data, kept apart: the test split (20%, stratified, fixed
+by seed 0, so every seed is judged on the same images) is looked at once,
+after training, for `test_accuracy`, the milestone's metric; the validation
+split (10% of the TRAINING part, also fixed) is what `fit` watches each epoch
+(`val_accuracy`); the model learns from the rest.
 
 Needs modules 01-08.
 
-    python milestones/mlp_1986.py [--data digits|mnist] [--seed 0] [--quick] [--report r.json]
+    python milestones/mlp_1986.py [--data digits|mnist] [--seed 0] [--quick] [--epochs N]
+                                  [--report r.json]
     python milestones/mlp_1986.py --test-data more_digits.npz
-        (`images` (N, 8, 8) uint8 0..16 for digits, (N, 28, 28) 0..255 for mnist; `labels` (N,))
+        (`images` (N, 8, 8) 0..16 for digits, (N, 28, 28) 0..255 for mnist; `labels` (N,))
 """
 
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import harness
 import numpy as np
-from tinytorch.activations import ReLU
-from tinytorch.layers import Linear, Sequential
-from tinytorch.losses import CrossEntropyLoss
-from tinytorch.optimizers import AdamW, CosineAnnealingLR
-from tinytorch.tensor import manual_seed
-from tinytorch.training import Trainer
+
+if TYPE_CHECKING:  # imported in train(), once harness has checked they are installed
+    from tinytorch.training import Trainer
 
 NAME = "mlp_1986"
 SHIFTS = ((1, 0), (-1, 0), (0, 1), (0, -1))  # (dy, dx) one-pixel moves
+TEST_FRACTION, VAL_FRACTION = 0.2, 0.1  # of all the data; of the training part
 
 
 def augment(images: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -41,42 +47,77 @@ def augment(images: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndar
     return np.concatenate([images, *moved]), np.tile(labels, 1 + len(SHIFTS))
 
 
-def main() -> int:
-    args = harness.parse_args(NAME, __doc__.splitlines()[0], datasets=True)
-    manual_seed(args.seed)
-    data = harness.load_dataset(args.data)
-    train, test = harness.stratified_split(data.labels, 0.2, seed=0)
-    # digits trains in about a second, so --quick only shortens the MNIST run.
-    hidden, epochs = (256, 20) if args.data == "digits" else (512, 6 if args.quick else 15)
-    epochs = args.epochs or epochs
+def splits(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Indices (train, validation, test): test held out first, validation from the rest."""
+    rest, test = harness.stratified_split(labels, TEST_FRACTION, seed=0)
+    train, val = harness.stratified_split(labels[rest], VAL_FRACTION, seed=0)
+    return rest[train], rest[val], test
 
-    x_train, y_train = augment(data.images[train], data.labels[train])
-    x_train = x_train.reshape(len(x_train), -1)  # (5N, H*W)
-    mean, std = x_train.mean(0), x_train.std(0) + 0.1  # +0.1: blank border pixels
 
-    def prepare(images: np.ndarray) -> np.ndarray:
-        return ((images.reshape(len(images), -1) - mean) / std).astype(np.float32)
+@dataclass
+class Trained:
+    """A trained MLP, its Trainer and the standardisation it expects (flattened pixels)."""
 
-    x_train, x_test = prepare(x_train), prepare(data.images[test])
-    model = Sequential(Linear(x_train.shape[1], hidden), ReLU(), Linear(hidden, 10))
+    trainer: Trainer
+    mean: np.ndarray  # (H*W,)
+    std: np.ndarray  # (H*W,)
+
+    def prepare(self, images: np.ndarray) -> np.ndarray:
+        """(N, H, W) in [0, 1] -> (N, H*W) standardised, float32."""
+        return ((images.reshape(len(images), -1) - self.mean) / self.std).astype(np.float32)
+
+
+def train(data: harness.ImageSet, train_idx: np.ndarray, val_idx: np.ndarray, hidden: int,
+          epochs: int, seed: int) -> Trained:
+    """The recipe above on `data.images[train_idx]`, watching `val_idx` (also for pretrained/)."""
+    from tinytorch.activations import ReLU
+    from tinytorch.layers import Linear, Sequential
+    from tinytorch.losses import CrossEntropyLoss
+    from tinytorch.optimizers import AdamW, CosineAnnealingLR
+    from tinytorch.tensor import manual_seed
+    from tinytorch.training import Trainer
+
+    manual_seed(seed)
+    x, y = augment(data.images[train_idx], data.labels[train_idx])
+    flat = x.reshape(len(x), -1)  # (5N, H*W)
+    mean, std = flat.mean(0), flat.std(0) + 0.1  # +0.1: blank border pixels
+    model = Sequential(Linear(flat.shape[1], hidden), ReLU(), Linear(hidden, 10))
     optimizer = AdamW(model.parameters(), lr=2e-3, weight_decay=1e-2)
     trainer = Trainer(model, optimizer, CrossEntropyLoss(),
-                      scheduler=CosineAnnealingLR(optimizer, T_max=epochs),
-                      progress=True, seed=args.seed)
-    trainer.fit(x_train, y_train, epochs=epochs, batch_size=64,
-                validation_data=(x_test, data.labels[test]))
-    test_acc = trainer.evaluate(x_test, data.labels[test])["accuracy"]
-    print(f"{args.data}: {len(x_train)} training images (augmented), {len(test)} test images")
+                      scheduler=CosineAnnealingLR(optimizer, T_max=max(epochs, 1)),
+                      progress=True, seed=seed)
+    result = Trained(trainer, mean, std)
+    trainer.fit(result.prepare(x), y, epochs=epochs, batch_size=64,
+                validation_data=(result.prepare(data.images[val_idx]), data.labels[val_idx]))
+    return result
 
-    extra = {"data": args.data, "epochs": epochs}
-    if args.test_data is not None:
-        more = harness.load_images(args.test_data, harness.DATASETS[args.data][1],
-                                   shape=data.images.shape[1:])
-        extra["test_data_accuracy"] = trainer.evaluate(prepare(more.images), more.labels)[
-            "accuracy"]
-        print(f"{args.test_data}: accuracy {extra['test_data_accuracy']:.2%}")
-    return harness.finish(args, NAME, test_acc, data=args.data, extra=extra)
+
+def body(run: harness.Run) -> None:
+    args = run.args
+    data = harness.load_dataset(args.data)
+    train_idx, val_idx, test_idx = splits(data.labels)
+    # digits trains in about a second, so --quick only shortens the MNIST run.
+    hidden, default = (256, 20) if args.data == "digits" else (512, 6 if args.quick else 15)
+    epochs = harness.epochs(args, default)
+    run.record(epochs=epochs, train_images=5 * len(train_idx), val_images=len(val_idx),
+               test_images=len(test_idx))
+    print(f"{args.data}: {5 * len(train_idx)} training images (augmented), "
+          f"{len(val_idx)} validation, {len(test_idx)} test")
+
+    mlp = train(data, train_idx, val_idx, hidden, epochs, args.seed)
+    evaluate = mlp.trainer.evaluate
+    run.record(val_accuracy=evaluate(mlp.prepare(data.images[val_idx]),
+                                     data.labels[val_idx])["accuracy"])
+    run.record(test_accuracy=evaluate(mlp.prepare(data.images[test_idx]),
+                                      data.labels[test_idx])["accuracy"])
+    print(f"validation accuracy {run.measured['val_accuracy']:.2%}, "
+          f"test accuracy {run.measured['test_accuracy']:.2%}")
+
+    if run.test_set is not None:
+        more = run.test_set
+        run.record(test_data_accuracy=evaluate(mlp.prepare(more.images), more.labels)["accuracy"])
+        print(f"{args.test_data}: accuracy {run.measured['test_data_accuracy']:.2%}")
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(harness.main(NAME, __doc__, body, harness.DATASETS))

@@ -9,7 +9,7 @@ in 1969, and the reason for the next milestone.
 
 Needs modules 01-04: tensors and a `Linear` layer, no autograd.
 
-    python milestones/perceptron_1957.py [--seed 0] [--quick] [--report r.json]
+    python milestones/perceptron_1957.py [--seed 0] [--quick] [--epochs N] [--report r.json]
     python milestones/perceptron_1957.py --test-data points.npz
         (`images` (N, 2) points, `labels` (N,) in {0, 1})
 """
@@ -17,11 +17,13 @@ Needs modules 01-04: tensors and a `Linear` layer, no autograd.
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import harness
 import numpy as np
-from tinytorch.layers import Linear
-from tinytorch.tensor import Tensor, manual_seed
+
+if TYPE_CHECKING:  # imported in main(), once harness has checked they are installed
+    from tinytorch.layers import Linear
 
 NAME = "perceptron_1957"
 
@@ -45,11 +47,16 @@ def xor_points() -> tuple[np.ndarray, np.ndarray]:
 
 def predict(layer: Linear, x: np.ndarray) -> np.ndarray:
     """step(w . x + b) as 0/1 labels."""
+    from tinytorch.tensor import Tensor
+
     return (layer(Tensor(x)).numpy()[:, 0] > 0).astype(np.int64)
 
 
 def train_perceptron(x: np.ndarray, y: np.ndarray, epochs: int) -> Linear:
     """Rosenblatt's rule, one point at a time, until an epoch makes no mistake."""
+    from tinytorch.layers import Linear
+    from tinytorch.tensor import Tensor
+
     layer = Linear(2, 1)
     w, b = layer.weight.data, layer.bias.data  # (1, 2), (1,): updated in place
     for _ in range(epochs):
@@ -69,10 +76,13 @@ def accuracy(layer: Linear, x: np.ndarray, y: np.ndarray) -> float:
     return float((predict(layer, x) == y).mean())
 
 
-def main() -> int:
-    args = harness.parse_args(NAME, __doc__.splitlines()[0])
+def body(run: harness.Run) -> None:
+    from tinytorch.tensor import manual_seed
+
+    args = run.args
     manual_seed(args.seed)
-    epochs = args.epochs or (20 if args.quick else 100)
+    epochs = harness.epochs(args, 20 if args.quick else 100)
+    run.record(epochs=epochs)
 
     x, y = separable_blobs(100 if args.quick else 400, args.seed)
     layer = train_perceptron(x, y, epochs)
@@ -80,21 +90,21 @@ def main() -> int:
     w = layer.weight.data[0]
     print(f"separable data: {len(x)} points, accuracy {acc:.2%}, "
           f"boundary {w[0]:+.3f} x1 {w[1]:+.3f} x2 {layer.bias.data[0]:+.3f} = 0")
+    run.record(separable_accuracy=acc)
 
     xx, xy = xor_points()
     xor_acc = accuracy(train_perceptron(xx, xy, epochs), xx, xy)
     print(f"XOR: accuracy {xor_acc:.0%} after {epochs} epochs: no line separates XOR "
           "(Minsky & Papert, 1969); a hidden layer does (xor_1969)")
-
-    extra = {"xor_accuracy": xor_acc, "xor_solved": xor_acc == 1.0}
-    if args.test_data is not None:
-        test = harness.load_images(args.test_data, 1.0, shape=(2,))
-        extra["test_data_accuracy"] = accuracy(layer, test.images, test.labels)
-        print(f"{args.test_data}: accuracy {extra['test_data_accuracy']:.2%}")
+    run.record(xor_accuracy=xor_acc, xor_solved=xor_acc == 1.0)
     # The milestone is both halves: the rule solves separable data and cannot solve XOR.
-    value = acc if xor_acc < 1.0 else 0.0
-    return harness.finish(args, NAME, value, extra=extra)
+    run.record(accuracy=acc if xor_acc < 1.0 else 0.0)
+
+    if run.test_set is not None:
+        test = run.test_set
+        run.record(test_data_accuracy=accuracy(layer, test.images, test.labels))
+        print(f"{args.test_data}: accuracy {run.measured['test_data_accuracy']:.2%}")
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(harness.main(NAME, __doc__, body, harness.POINTS))

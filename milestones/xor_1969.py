@@ -16,42 +16,52 @@ Needs modules 01-08.
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import harness
 import numpy as np
-from tinytorch.activations import Tanh
-from tinytorch.layers import Linear, Sequential
-from tinytorch.losses import CrossEntropyLoss
-from tinytorch.optimizers import SGD
-from tinytorch.tensor import manual_seed
-from tinytorch.training import Trainer
+
+if TYPE_CHECKING:  # imported in train(), once harness has checked they are installed
+    from tinytorch.training import Trainer
 
 NAME = "xor_1969"
 X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], np.float32)  # (4, 2)
 Y = np.array([0, 1, 1, 0], np.int64)  # XOR
 
 
-def main() -> int:
-    args = harness.parse_args(NAME, __doc__.splitlines()[0])
-    manual_seed(args.seed)
-    epochs = args.epochs or (300 if args.quick else 500)
+def train(seed: int, epochs: int) -> Trainer:
+    """A 2 -> 8 -> 2 tanh network trained on the four XOR points (milestones/pretrained too)."""
+    from tinytorch.activations import Tanh
+    from tinytorch.layers import Linear, Sequential
+    from tinytorch.losses import CrossEntropyLoss
+    from tinytorch.optimizers import SGD
+    from tinytorch.tensor import manual_seed
+    from tinytorch.training import Trainer
 
-    # 2 -> 8 -> 2: eight tanh units are plenty, and make every seed converge.
+    manual_seed(seed)
+    # Eight tanh units are plenty, and make every seed converge.
     model = Sequential(Linear(2, 8), Tanh(), Linear(8, 2))
     trainer = Trainer(model, SGD(model.parameters(), lr=0.5, momentum=0.9),
-                      CrossEntropyLoss(), progress=False, seed=args.seed)
-    history = trainer.fit(X, Y, epochs=epochs, batch_size=4)
-    result = trainer.evaluate(X, Y)
-    print(f"trained {epochs} epochs: loss {history['loss'][-1]:.4f}, "
+                      CrossEntropyLoss(), progress=False, seed=seed)
+    trainer.fit(X, Y, epochs=epochs, batch_size=4)
+    return trainer
+
+
+def body(run: harness.Run) -> None:
+    args = run.args
+    epochs = harness.epochs(args, 300 if args.quick else 500)
+    run.record(epochs=epochs)
+    trainer = train(args.seed, epochs)
+    result = trainer.evaluate(X, Y)  # epochs 0: the untrained network
+    run.record(final_loss=result["loss"], accuracy=result["accuracy"])
+    print(f"trained {epochs} epochs: loss {result['loss']:.4f}, "
           f"accuracy {result['accuracy']:.0%} on the four XOR points")
 
-    extra = {"final_loss": float(history["loss"][-1])}
-    if args.test_data is not None:
-        test = harness.load_images(args.test_data, 1.0, shape=(2,))
-        extra["test_data_accuracy"] = trainer.evaluate(test.images, test.labels)["accuracy"]
-        print(f"{args.test_data}: accuracy {extra['test_data_accuracy']:.2%}")
-    return harness.finish(args, NAME, result["accuracy"], extra=extra)
+    if run.test_set is not None:
+        test = run.test_set
+        run.record(test_data_accuracy=trainer.evaluate(test.images, test.labels)["accuracy"])
+        print(f"{args.test_data}: accuracy {run.measured['test_data_accuracy']:.2%}")
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(harness.main(NAME, __doc__, body, harness.POINTS))

@@ -1,9 +1,14 @@
-"""save_checkpoint / load_checkpoint: round trip, no pickle, strict keys, atomic writes."""
+"""save_checkpoint / load_checkpoint: round trip, no pickle, strict keys, checked files,
+atomic writes that clean up after a crash."""
 
 from __future__ import annotations
 
+import json
 import math
 import os
+import subprocess
+import sys
+import time
 
 import numpy as np
 import pytest
@@ -160,3 +165,137 @@ def test_unstorable_extra_and_bad_files(tmp_path):
     np.savez(plain, w=np.zeros(2))
     with pytest.raises(ValueError, match="has no '__meta__' entry"):
         load_checkpoint(plain, model)
+
+
+def rewrite(path, change):
+    """Load the checkpoint's arrays, let `change` edit the dict, write them back (no pickle)."""
+    with np.load(path, allow_pickle=False) as npz:
+        arrays = {key: npz[key] for key in npz.files}
+    change(arrays)
+    with open(path, "wb") as f:
+        np.savez(f, **arrays)
+
+
+def test_missing_arrays_are_named(tmp_path):
+    path = tmp_path / "ckpt.npz"
+    model, opt, _ = trained()
+    save_checkpoint(path, model, opt, epoch=1, extra={"a": np.arange(3)})
+    dropped = []
+
+    def drop(arrays):
+        data = max(k for k in arrays if k.startswith("data/"))  # an optimizer or extra array
+        dropped.append(data)
+        arrays.pop("model/0.weight"), arrays.pop(data)
+
+    rewrite(path, drop)
+    other, opt2, _ = trained(1)
+    before = other.state_dict()
+    with pytest.raises(ValueError, match=rf"missing from the file: '{dropped[0]}', "
+                                         r"'model/0.weight'"):
+        load_checkpoint(path, other, opt2)
+    for key, value in before.items():
+        np.testing.assert_array_equal(other.state_dict()[key], value)
+
+
+def test_unexpected_arrays_are_named(tmp_path):
+    path = tmp_path / "ckpt.npz"
+    model, opt, _ = trained()
+    save_checkpoint(path, model, opt, epoch=1)
+    rewrite(path, lambda a: a.update({"junk": np.zeros(2), "model/9.weight": np.ones(1)}))
+    with pytest.raises(ValueError,
+                       match=r"unexpected array\(s\), not named in '__meta__': 'junk', "
+                             r"'model/9.weight'"):
+        load_checkpoint(path, trained(1)[0])
+
+
+def edit_meta(change):
+    def edit(arrays):
+        meta = json.loads(str(arrays["__meta__"][()]))
+        arrays["__meta__"] = np.array(change(meta) if callable(change) else change)
+    return edit
+
+
+def without(*keys):
+    return lambda meta: json.dumps({k: v for k, v in meta.items() if k not in keys})
+
+
+def with_value(key, value):
+    return lambda meta: json.dumps({**meta, key: value})
+
+
+@pytest.mark.parametrize(("edit", "message"), [
+    (lambda: edit_meta("{not json"), r"'__meta__' is not valid JSON"),
+    (lambda: edit_meta("[1, 2]"), r"'__meta__' holds a list, expected a JSON object with keys "
+                                  r"'epoch', 'extra', 'format'"),
+    (lambda: edit_meta(without("epoch", "model")), r"'__meta__' lacks key\(s\) 'epoch', 'model'"),
+    (lambda: edit_meta(without("extra")), r"lacks key\(s\) 'extra'"),
+    (lambda: edit_meta(with_value("epoch", "3")), r"__meta__\['epoch'\] must be an int >= 0, "
+                                                  r"got '3'"),
+    (lambda: edit_meta(with_value("epoch", -1)), r"__meta__\['epoch'\] must be an int >= 0"),
+    (lambda: edit_meta(with_value("model", {"0.weight": 1})), r"__meta__\['model'\] must be a "
+                                                              r"list of state_dict keys"),
+    (lambda: edit_meta(with_value("format", "other")), r"format 'other'"),
+    (lambda: edit_meta(with_value("extra", {"__ndarray__": 5})),
+     r"__meta__\['extra'\]: malformed array reference"),
+    (lambda: lambda a: a.update({"__meta__": np.arange(3.0)}),
+     r"'__meta__' is an array of dtype float64 and shape \(3,\), expected one JSON string"),
+])
+def test_malformed_meta_is_named(tmp_path, edit, message):
+    path = tmp_path / "ckpt.npz"
+    model, opt, _ = trained()
+    save_checkpoint(path, model, opt, epoch=1)
+    rewrite(path, edit())
+    other = trained(1)[0]
+    before = other.state_dict()
+    with pytest.raises(ValueError, match=message):
+        load_checkpoint(path, other)
+    for key, value in before.items():
+        np.testing.assert_array_equal(other.state_dict()[key], value)
+
+
+CRASH_WHILE_WRITING = """
+import os, sys
+import numpy as np
+from tinytorch.layers import Linear
+from tinytorch.training import save_checkpoint
+
+def die(file, **arrays):  # half an archive on disk, then the process is gone: no cleanup runs
+    file.write(b"PK\\x03\\x04 half an archive")
+    file.flush()
+    os._exit(9)
+
+np.savez = die
+save_checkpoint(sys.argv[1], Linear(2, 1), None, epoch=2)
+"""
+
+
+def test_a_crash_leaves_a_temp_file_that_the_next_write_removes(tmp_path):
+    path = tmp_path / "ckpt.npz"
+    model, opt, _ = trained()
+    save_checkpoint(path, model, opt, epoch=1)
+    proc = subprocess.run([sys.executable, "-c", CRASH_WHILE_WRITING, str(path)],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 9, proc.stderr
+    left = sorted(p.name for p in tmp_path.iterdir() if p.name != "ckpt.npz")
+    assert len(left) == 1 and left[0].startswith(".ckpt.npz.") and left[0].endswith(".tmp")
+    assert load_checkpoint(path, model, opt)["epoch"] == 1  # the crash never touched it
+
+    save_checkpoint(path, model, opt, epoch=3)  # the next write to that path cleans up
+    assert os.listdir(tmp_path) == ["ckpt.npz"]
+    assert load_checkpoint(path, model, opt)["epoch"] == 3
+
+
+def test_temp_files_of_live_writers_and_other_paths_are_kept(tmp_path):
+    path = tmp_path / "ckpt.npz"
+    model, _, _ = trained()
+    live = tmp_path / f".ckpt.npz.{os.getppid()}-abc123.tmp"  # the parent process is alive
+    fresh = tmp_path / ".ckpt.npz.abcd1234.tmp"  # no pid in the name: judged by age
+    old = tmp_path / ".ckpt.npz.zyxw9876.tmp"
+    other = tmp_path / ".other.npz.1-abc.tmp"  # another checkpoint's
+    for file in (live, fresh, old, other):
+        file.write_bytes(b"partial")
+    an_hour_ago = time.time() - 3600
+    os.utime(old, (an_hour_ago, an_hour_ago))
+    save_checkpoint(path, model, None, epoch=0)
+    assert sorted(os.listdir(tmp_path)) == sorted(
+        ["ckpt.npz", live.name, fresh.name, other.name])

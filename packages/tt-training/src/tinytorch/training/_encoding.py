@@ -83,5 +83,27 @@ def decode(obj: Any, arrays: Mapping[str, np.ndarray]) -> Any:
     return {k: decode(v, arrays) for k, v in obj.items()}
 
 
+def array_refs(obj: Any) -> set[str]:
+    """The names of the arrays an encoded structure refers to ("data/<n>").
+
+    Raises ValueError when a reference is not a string (a malformed file).
+    """
+    found: set[str] = set()
+    stack = [obj]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            if "__ndarray__" in item:
+                ref = item["__ndarray__"]
+                if not isinstance(ref, str):
+                    raise ValueError(f"malformed array reference {item!r}")
+                found.add(ref)
+            else:
+                stack.extend(item.values())
+    return found
+
+
 def _hashable(key: Any) -> Any:
     return tuple(key) if isinstance(key, list) else key

@@ -11,7 +11,12 @@ Why atomically: training runs for hours and may be killed at any moment. The
 file is first written to a temporary file in the same directory, flushed and
 fsync'ed to disk, and then renamed over the old checkpoint with `os.replace`,
 which is atomic: a crash leaves either the old complete file or the new
-complete file, never half of one.
+complete file, never half of one. A temporary file that a crash left behind
+is removed by the next write to the same path (see `_temp_files`).
+
+Loading trusts nothing: `__meta__` must be the JSON object `save_checkpoint`
+writes, and the file must hold exactly the arrays it names; a missing array,
+an unexpected one or a malformed `__meta__` is an error that names the keys.
 
 Cost: one copy of the weights and of the optimizer state on disk (Adam: about
 3x the model size); writing is linear in that size.
@@ -31,7 +36,8 @@ from tinytorch.layers import Module
 from tinytorch.optimizers import LRScheduler, Optimizer
 from tinytorch.tensor import Tensor
 
-from ._encoding import decode, encode
+from ._encoding import array_refs, decode, encode
+from ._temp_files import remove_stale_temps, temp_prefix
 from .provenance import differences, installed_packages
 
 FORMAT = "tinytorch.training.checkpoint"
@@ -46,12 +52,15 @@ def atomic_savez(path: PathLike, arrays: dict[str, np.ndarray]) -> None:
     """Write `arrays` to `path` as an `.npz` file, atomically (temp file + `os.replace`).
 
     On any error the temporary file is removed and an existing `path` is
-    left untouched. The name is used as given (no ".npz" is appended).
+    left untouched. The name is used as given (no ".npz" is appended). Name
+    the temporary file with `temp_prefix(path)`: temporary files of earlier
+    writes that crashed are recognised by it and removed first.
     """
+    remove_stale_temps(os.fspath(path))
     ### BEGIN SOLUTION
     path = os.fspath(path)
     directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=temp_prefix(path), suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
             np.savez(f, **arrays)
@@ -137,14 +146,7 @@ def load_checkpoint(
         raise ValueError(
             f"load_checkpoint: {path!r} is not a readable checkpoint (.npz) file: {exc}"
         ) from exc
-    if META_KEY not in arrays:
-        raise ValueError(f"load_checkpoint: {path!r} has no {META_KEY!r} entry")
-    meta = json.loads(str(arrays[META_KEY][()]))
-    if meta.get("format") != FORMAT or meta.get("version") != VERSION:
-        raise ValueError(
-            f"load_checkpoint: {path!r} is not a {FORMAT} version {VERSION} file "
-            f"(format {meta.get('format')!r}, version {meta.get('version')!r})"
-        )
+    meta = read_meta(path, arrays)
     for part, target in (("optimizer", optimizer), ("scheduler", scheduler)):
         if target is not None and meta[part] is None:
             raise ValueError(f"load_checkpoint: {path!r} holds no {part} state")
@@ -153,6 +155,7 @@ def load_checkpoint(
     before = (model.state_dict(), optimizer and optimizer.state_dict(),
               scheduler and scheduler.state_dict())
     try:
+        extra = decode(meta["extra"], arrays)
         model.load_state_dict(state)
         if optimizer is not None:
             optimizer.load_state_dict(decode(meta["optimizer"], arrays))
@@ -171,6 +174,65 @@ def load_checkpoint(
             f"load_checkpoint({path!r}): the installed tt-* packages differ from those that "
             "saved it: " + "; ".join(changed), stacklevel=2,
         )
-    return {"epoch": meta["epoch"], "extra": decode(meta["extra"], arrays),
-            "packages": meta.get("packages", {})}
+    return {"epoch": meta["epoch"], "extra": extra, "packages": meta.get("packages", {})}
     ### END SOLUTION
+
+
+_META_KEYS = ("format", "version", "epoch", "model", "optimizer", "scheduler", "extra")
+
+
+def _keys(keys: Any) -> str:
+    return ", ".join(repr(k) for k in sorted(keys))
+
+
+def read_meta(path: str, arrays: dict[str, np.ndarray]) -> dict[str, Any]:
+    """The checked `__meta__` of a checkpoint whose arrays are `arrays`.
+
+    Raises ValueError, naming the keys, unless `__meta__` is one JSON string
+    holding an object with every key `save_checkpoint` writes (of the right
+    types, this format and version), and the file holds exactly the arrays
+    that it names: none missing, none unexpected.
+    """
+    where = f"load_checkpoint: {path!r}"
+    if META_KEY not in arrays:
+        raise ValueError(f"{where} has no {META_KEY!r} entry (its arrays: {_keys(arrays)})")
+    raw = arrays[META_KEY]
+    if raw.dtype.kind != "U" or raw.shape != ():
+        raise ValueError(f"{where}: {META_KEY!r} is an array of dtype {raw.dtype} and shape "
+                         f"{raw.shape}, expected one JSON string")
+    try:
+        meta = json.loads(str(raw[()]))
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{where}: {META_KEY!r} is not valid JSON ({exc})") from None
+    if not isinstance(meta, dict):
+        raise ValueError(f"{where}: {META_KEY!r} holds a {type(meta).__name__}, expected a JSON "
+                         f"object with keys {_keys(_META_KEYS)}")
+    if meta.get("format") != FORMAT or meta.get("version") != VERSION:
+        raise ValueError(
+            f"{where} is not a {FORMAT} version {VERSION} file "
+            f"(format {meta.get('format')!r}, version {meta.get('version')!r})"
+        )
+    missing = [k for k in _META_KEYS if k not in meta]
+    if missing:
+        raise ValueError(f"{where}: {META_KEY!r} lacks key(s) {_keys(missing)}")
+    epoch, names = meta["epoch"], meta["model"]
+    if isinstance(epoch, bool) or not isinstance(epoch, int) or epoch < 0:
+        raise ValueError(f"{where}: {META_KEY}['epoch'] must be an int >= 0, got {epoch!r}")
+    if not isinstance(names, list) or not all(isinstance(k, str) for k in names):
+        raise ValueError(f"{where}: {META_KEY}['model'] must be a list of state_dict keys, "
+                         f"got {names!r}")
+    if not isinstance(meta.get("packages", {}), dict):
+        raise ValueError(f"{where}: {META_KEY}['packages'] must be an object")
+    named = {META_KEY, *(MODEL_PREFIX + k for k in names)}
+    for part in ("optimizer", "scheduler", "extra"):
+        try:
+            named |= array_refs(meta[part])
+        except ValueError as exc:
+            raise ValueError(f"{where}: {META_KEY}[{part!r}]: {exc}") from None
+    if named - set(arrays):
+        raise ValueError(f"{where}: array(s) named in {META_KEY!r} are missing from the file: "
+                         f"{_keys(named - set(arrays))}")
+    if set(arrays) - named:
+        raise ValueError(f"{where}: unexpected array(s), not named in {META_KEY!r}: "
+                         f"{_keys(set(arrays) - named)}")
+    return meta
