@@ -17,6 +17,8 @@ from tinytorch.layers import Linear, Sequential
 from tinytorch.tensor import Tensor
 from tt_testing import assert_close, torch_or_skip
 
+pytestmark = pytest.mark.requires("tt-autograd")
+
 RNG = np.random.default_rng(0)
 
 

@@ -18,6 +18,8 @@ from tinytorch.tensor import Tensor, manual_seed
 from tinytorch.training import Trainer
 from tt_testing import assert_close, torch_or_skip
 
+pytestmark = pytest.mark.requires("tt-training")
+
 RNG = np.random.default_rng(1)
 X = RNG.standard_normal((64, 6)).astype(np.float32)
 Y = (X[:, 0] * X[:, 1] > 0).astype(np.int64) + (X[:, 2] > 1).astype(np.int64)  # 3 classes

@@ -8,8 +8,10 @@ tooling. Package tests never do this; they test the installed package.
 
 from __future__ import annotations
 
+import importlib.util
 import sys
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 REPO = Path(__file__).resolve().parents[2]
@@ -46,6 +48,7 @@ __all__ = [
     "Milestone",
     "Module",
     "Part",
+    "helper_module",
     "load",
     "missing_packages",
     "package_dir",
@@ -66,3 +69,20 @@ def package_dir(dist: str, repo: Path = REPO) -> Path:
 def missing_packages(modules: Iterable[Module], repo: Path = REPO) -> list[str]:
     """The distributions among `modules` that have no `packages/<dist>/pyproject.toml` yet."""
     return [m.dist for m in modules if not (package_dir(m.dist, repo) / "pyproject.toml").is_file()]
+
+
+def helper_module(name: str) -> ModuleType:
+    """A standard-library-only module of tt-testing's source (`reasons`, `prefix`), by path.
+
+    The tooling runs outside the venvs it builds, where NumPy and pytest (which
+    `tt_testing/__init__` imports) may be missing, so it loads the one file.
+    """
+    key = f"_tt_testing_{name}"
+    if key not in sys.modules:
+        path = TEST_HELPERS_DIR / "src" / "tt_testing" / f"{name}.py"
+        spec = importlib.util.spec_from_file_location(key, path)
+        assert spec is not None and spec.loader is not None, path
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        sys.modules[key] = module
+    return sys.modules[key]

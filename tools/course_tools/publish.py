@@ -1,6 +1,6 @@
 """Upload built packages to an index (PyPI or a course's own), dependencies first.
 
-    nox -s publish -- --repository-url https://pypi.example.edu/ [--dist DIR]
+    nox -s publish -- --repository-url https://pypi.example.edu/ [--dist DIR] [--simple-url URL]
     nox -s publish -- --repository pypi           (a section of ~/.pypirc, or pypi/testpypi)
 
 - The files in `--dist` (default `dist/`, as `nox -s build` or `nox -s release`
@@ -14,10 +14,15 @@
   out). A URL with a user or password in it is refused. With
   `--repository-url`, a section of `~/.pypirc` whose `repository` is that URL
   supplies the credentials that the environment does not.
-- One file per twine call: a version already on the index is reported as
-  `skipped (already exists)` and the upload goes on (twine's `--skip-existing`
-  is for PyPI only; here the index's answer, a 409, or a 400/403 saying the
-  file exists, is recognised for any index).
+- Before each file, the index's simple page of its project is read (see
+  `index.py`; `--simple-url`, else derived from the upload URL): a file
+  already there with the same sha256 is skipped; with different bytes (the
+  same version rebuilt) it is an error naming the file, never "skipped".
+  A file the index says exists (a 409, or a 400/403 saying so) that could not
+  be compared is an error too. One file per twine call.
+- A package half on the index (its wheel without its sdist, after an
+  interrupted publish) is reported as "half on the index", and the next run
+  uploads what is missing and says it completed it.
 - When a package fails, the packages that depend on it (declared in the
   built wheel, transitively) are not attempted; the others still go. When
   the failure is the repository's (credentials refused, no credentials, the
@@ -54,6 +59,7 @@ from packaging.utils import (
 )
 from packaging.version import Version
 
+from .index import Index, Seen, simple_url_for
 from .manifest import REPO, TEST_HELPERS, Course
 from .options import UsageError, _Parser
 
@@ -89,7 +95,9 @@ class Upload:
 class Outcome:
     """The answer to one file's upload."""
 
-    kind: str  # uploaded | exists | refused | no-credentials | unreachable | wrong-url | failed
+    # uploaded | exists (same bytes) | differs | unverified | refused | no-credentials |
+    # unreachable | wrong-url | failed
+    kind: str
     reason: str = ""
 
     @property
@@ -274,10 +282,61 @@ def twine_upload(twine: Sequence[str], target: Target, file: Path, env: Mapping[
 
 
 # -- all of them ---------------------------------------------------------------------------
+Lookup = Callable[[Upload, Path], Seen]
+
+
+def _unknown(up: Upload, path: Path) -> Seen:
+    return Seen("unknown", "the index's simple pages are not known (give --simple-url)")
+
+
+def send(up: Upload, file: Path, upload_file: Callable[[Path], Outcome],
+         lookup: Lookup) -> Outcome:
+    """One file: compared with the index's copy if there is one, else uploaded.
+
+    A file already there counts as done only with the same bytes; different
+    bytes, or bytes that could not be compared, are errors naming the file.
+    """
+    seen = lookup(up, file)
+    if seen.kind == "same":
+        return Outcome("exists", seen.reason)
+    if seen.kind == "differs":
+        return Outcome("differs", seen.reason)
+    outcome = upload_file(file)
+    if outcome.kind != "exists":
+        return outcome
+    why = "it is not in the index's listing" if seen.kind == "absent" else seen.reason
+    return Outcome("unverified", f"{file.name} is already on the index ({outcome.reason}), but "
+                                 f"its bytes could not be compared with dist/: {why}")
+
+
+def package_result(up: Upload, outcomes: Sequence[Outcome]) -> Result:
+    """How one package went, from its files' outcomes (in `up.files` order, maybe cut short)."""
+    names = [f.name for f in up.files]
+    there = [n for n, o in zip(names, outcomes, strict=False) if o.kind == "exists"]
+    sent = [n for n, o in zip(names, outcomes, strict=False) if o.kind == "uploaded"]
+    bad = next((o for o in outcomes if o.kind not in ("uploaded", "exists")), None)
+    if bad is not None:
+        done = there + sent
+        if not done:
+            return Result(up.dist, up.version, "failed", bad.reason)
+        missing = [n for n in names if n not in done]
+        return Result(up.dist, up.version, "failed",
+                      f"half on the index: {', '.join(done)} there, {', '.join(missing)} not; "
+                      f"{bad.reason}" + ("" if bad.kind == "differs" else "; rerun to complete it"))
+    if not sent:
+        return Result(up.dist, up.version, "skipped", "already on the index, same bytes")
+    if there:
+        return Result(up.dist, up.version, "uploaded",
+                      f"completed a half-published package: uploaded {', '.join(sent)}; "
+                      f"{', '.join(there)} already there, same bytes")
+    return Result(up.dist, up.version, "uploaded", f"{len(sent)} file(s)")
+
+
 def publish(uploads: Sequence[Upload], upload_file: Callable[[Path], Outcome],
-            log: Log = print) -> list[Result]:
-    """Upload in order; skip what exists; spare the dependents of a failure; stop on the
-    repository's failures. `upload_file` uploads one file."""
+            log: Log = print, lookup: Lookup = _unknown) -> list[Result]:
+    """Upload in order; skip what is there with the same bytes; spare the dependents of a
+    failure; stop on the repository's failures. `upload_file` uploads one file, `lookup`
+    says what the index holds of it."""
     results: list[Result] = []
     root_cause: dict[str, str] = {}  # a failed or blocked dist -> the failed one behind it
     stop: str | None = None
@@ -295,25 +354,17 @@ def publish(uploads: Sequence[Upload], upload_file: Callable[[Path], Outcome],
         outcomes = []
         for file in up.files:
             log(f"uploading {file.name}")
-            outcome = upload_file(file)
+            outcome = send(up, file, upload_file, lookup)
             outcomes.append(outcome)
             if outcome.kind not in ("uploaded", "exists"):
                 break
-        bad = [o for o in outcomes if o.kind not in ("uploaded", "exists")]
-        if bad:
-            results.append(Result(up.dist, up.version, "failed", bad[0].reason))
+        result = package_result(up, outcomes)
+        results.append(result)
+        if result.status == "failed":
             root_cause[up.dist] = up.dist
-            if bad[0].repository_level:
-                stop = f"stopped after {up.dist}: {bad[0].reason}"
-            continue
-        sent = sum(o.kind == "uploaded" for o in outcomes)
-        if sent == 0:
-            results.append(Result(up.dist, up.version, "skipped", "already exists"))
-        else:
-            there = len(outcomes) - sent
-            results.append(Result(up.dist, up.version, "uploaded",
-                                  f"{sent} file(s)" + (f", {there} already there" if there
-                                                        else "")))
+            bad = outcomes[-1]
+            if bad.repository_level:
+                stop = f"stopped after {up.dist}: {bad.reason}"
     return results
 
 
@@ -337,12 +388,23 @@ def ok(results: Sequence[Result]) -> bool:
 
 
 # -- the nox session ----------------------------------------------------------------------------
+def index_lookup(simple_url: str | None) -> Lookup:
+    """`lookup` for `publish`: what the index at `simple_url` holds of a file."""
+    if not simple_url:
+        return _unknown
+    index = Index(simple_url)
+
+    return lambda up, path: index.seen(up.dist, path)
+
+
 def parse_args(posargs: Sequence[str], base: Path) -> argparse.Namespace:
     """`--repository-url URL | --repository NAME`, `[--dist DIR]`."""
     parser = _Parser(prog="nox -s publish --", add_help=False)
     parser.add_argument("--repository-url", metavar="URL")
     parser.add_argument("--repository", metavar="NAME")
     parser.add_argument("--dist", type=Path, default=REPO / "dist", metavar="DIR")
+    parser.add_argument("--simple-url", metavar="URL",
+                        help="the index's PEP 503 simple pages (default: from the upload URL)")
     ns = parser.parse_args(list(posargs))
     ns.dist = (base / ns.dist).resolve()
     return ns
@@ -367,7 +429,12 @@ def session(session: Any) -> None:
     env = dict(os.environ)
     session.log(f"publishing {len(uploads)} package(s) to {target.label}; credentials from "
                 f"{target.credentials}")
-    results = publish(uploads, lambda f: twine_upload(twine, target, f, env, logs), session.log)
+    simple = ns.simple_url or simple_url_for(ns.repository_url, ns.repository,
+                                             pypirc_sections(Path.home() / ".pypirc"))
+    lookup = index_lookup(simple)
+    session.log(f"comparing with the files on the index from {simple or '(unknown)'}")
+    results = publish(uploads, lambda f: twine_upload(twine, target, f, env, logs), session.log,
+                      lookup)
     session.log("summary:")
     for line in table(results):
         session.log("  " + line)

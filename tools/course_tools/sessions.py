@@ -3,7 +3,9 @@
 - `partN`: install the chain of part N (01..through), run every package's
   tests, the integration tests of parts 1..N and the milestones it unlocks;
 - `<dist>` (e.g. `tt-autograd`): install the chain up to that module, run the
-  tests of every package in it;
+  tests of every package in it, the integration tests that prefix covers and
+  the milestones it unlocks, then say what passing it unlocked and what to run
+  next (see `unlock.py`);
 - `tests`: every package, all integration tests, the tooling's own tests,
   with PyTorch as the optional oracle, then the starter check (what CI runs);
 - `lint`: ruff and the contract check;
@@ -22,7 +24,7 @@ from typing import Any
 
 import nox.command
 
-from . import artifacts, contract
+from . import artifacts, contract, unlock
 from .install import InstallFailure, install_chain, install_torch, venv_python
 from .manifest import PACKAGES, REPO, TEST_HELPERS_DIR, Course, Module, load
 from .options import ENV_VAR, Options, UsageError, check_swaps, parse_options
@@ -82,7 +84,7 @@ def module_session(dist: str) -> SessionFunc:
         course = load()
         module = course.module(dist)
         chain = course.modules_through(module.number)
-        options = options_for(session, ("use",))
+        options = options_for(session, ("use", "full"))
         if not (PACKAGES / dist / "pyproject.toml").is_file():
             session.error(
                 f"{dist} (module {module.number:02d}) has no package in packages/{dist} yet"
@@ -90,10 +92,20 @@ def module_session(dist: str) -> SessionFunc:
         install(session, course, chain, options)
         steps = Steps(session, options.pytest_args)
         steps.package_tests(chain)
-        steps.finish()
+        for run_ in unlock.integration_runs(course, module):
+            if run_.skip:
+                steps.skip(run_.name, run_.skip)
+            else:
+                steps.pytest(run_.name, [run_.folder], through=run_.through)
+        reports = Path(session.create_tmp()).resolve() / "milestones"
+        reports.mkdir(parents=True, exist_ok=True)
+        steps.milestones(course.milestones_unlocked_by(module.number), reports, options.full)
+        steps.finish(unlock.closing_lines(course, module, steps.failed(), options.swaps,
+                                          Path(session.invoked_from)))
 
     module = load().module(dist)
-    run.__doc__ = f"Module {module.number:02d}: install 01-{module.number:02d}, run their tests."
+    run.__doc__ = (f"Module {module.number:02d}: install 01-{module.number:02d}, their tests, "
+                   "the integration tests and milestones they unlock.")
     return run
 
 

@@ -2,11 +2,17 @@
 
 Every step runs even when an earlier one failed (a student wants to see all
 that is wrong at once); the session fails at the end if any step failed.
+
+Each pytest step writes a JUnit report; the summary counts the PyTorch oracle
+checks that skipped (tt-testing's `torch_or_skip` reason) and says so in one
+line, so a run without PyTorch is never mistaken for a run with it.
 """
 
 from __future__ import annotations
 
 import json
+import re
+import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +20,8 @@ from typing import Any
 
 import nox.command
 
-from .manifest import REPO, Milestone, Module, package_dir
+from .install import TORCH
+from .manifest import REPO, Milestone, Module, helper_module, package_dir
 
 
 @dataclass
@@ -37,6 +44,38 @@ def milestone_command(milestone: Milestone, report: Path, full: bool) -> list[st
     return ["python", milestone.script, *quick, "--seed", "0", "--report", str(report)]
 
 
+def junit_path(args: Sequence[str]) -> Path | None:
+    """The report a `--junitxml=PATH` (or `--junit-xml PATH`) among pytest's args names."""
+    for i, arg in enumerate(args):
+        for flag in ("--junitxml", "--junit-xml"):
+            if arg.startswith(flag + "="):
+                return Path(arg.split("=", 1)[1])
+            if arg == flag and i + 1 < len(args):
+                return Path(args[i + 1])
+    return None
+
+
+def oracle_skips(xml: Path) -> int:
+    """How many tests of a JUnit report skipped because PyTorch is not installed (0 if none
+    or unreadable)."""
+    reason = helper_module("reasons").ORACLE_SKIPPED
+    try:
+        root = ET.parse(xml).getroot()
+    except (OSError, ET.ParseError):
+        return 0
+    return sum(1 for case in root.iter("testcase") for skip in case.findall("skipped")
+               if reason in (skip.get("message") or "") + (skip.text or ""))
+
+
+def oracle_line(skipped: int) -> str:
+    """The closing line of a session whose oracle checks skipped (empty when none did)."""
+    if not skipped:
+        return ""
+    return (f"PyTorch is not installed here: {skipped} oracle checks skipped (values were "
+            f"still checked against NumPy and stored expected values). pip install {TORCH} "
+            "to run them.")
+
+
 class Steps:
     """Runs steps in a nox session and remembers how each went."""
 
@@ -44,6 +83,7 @@ class Steps:
         self.session = session
         self.pytest_args = list(pytest_args)
         self.done: list[Step] = []
+        self.oracle_skipped = 0
 
     def _run(self, name: str, cmd: Sequence[str], success_codes: Sequence[int] = (0,)) -> bool:
         self.session.log(f"--- {name}")
@@ -60,12 +100,26 @@ class Steps:
         self.session.log(f"--- {name}: skipped, {why}")
         self.done.append(Step(name, "skipped", why))
 
-    def pytest(self, name: str, paths: Sequence[Path]) -> None:
-        """Run pytest on `paths` (from the repo root, against the installed packages)."""
+    def pytest(self, name: str, paths: Sequence[Path], through: str | None = None) -> None:
+        """Run pytest on `paths` (from the repo root, against the installed packages).
+
+        `through`: run only the tests the chain through that distribution covers
+        (tt-testing's `--tt-through`, the `requires` markers).
+        """
         rel = [str(p.relative_to(REPO)) if p.is_relative_to(REPO) else str(p) for p in paths]
         # with the user's own selection (-k ...), a package where nothing matches is fine (5)
-        codes = (0, 5) if self.pytest_args else (0,)
-        self._run(name, ["pytest", *rel, "-q", "--import-mode=importlib", *self.pytest_args], codes)
+        codes = (0, 5) if self.pytest_args or through else (0,)
+        extra = [f"--tt-through={through}"] if through else []
+        xml = junit_path(self.pytest_args)
+        if xml is None:
+            slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-")
+            xml = Path(self.session.create_tmp()).resolve() / "junit" / f"{slug}.xml"
+            xml.parent.mkdir(parents=True, exist_ok=True)
+            extra.append(f"--junitxml={xml}")
+        xml.unlink(missing_ok=True)
+        self._run(name, ["pytest", *rel, "-q", "--import-mode=importlib", *extra,
+                         *self.pytest_args], codes)
+        self.oracle_skipped += oracle_skips(xml)
 
     def package_tests(self, modules: Sequence[Module]) -> None:
         """The reference tests of every package, against whatever is installed."""
@@ -99,14 +153,21 @@ class Steps:
             if report.is_file():
                 self.done[-1].detail = summarize_report(report, ms)
 
-    def finish(self) -> None:
-        """Print the summary; fail the session if a step failed."""
+    def failed(self) -> list[str]:
+        """The names of the steps that failed so far."""
+        return [s.name for s in self.done if s.status == "failed"]
+
+    def finish(self, closing: Sequence[str] = ()) -> None:
+        """Print the summary, the oracle line and `closing`; fail the session if a step failed."""
         self.session.log("summary:")
         width = max((len(s.name) for s in self.done), default=0)
         for s in self.done:
             detail = f"  {s.detail}" if s.detail else ""
             self.session.log(f"  {s.name.ljust(width)}  {s.status}{detail}")
-        failed = [s.name for s in self.done if s.status == "failed"]
+        for line in [oracle_line(self.oracle_skipped), *closing]:
+            if line:
+                self.session.log(line)
+        failed = self.failed()
         if failed:
             self.session.error(f"{len(failed)} step(s) failed: {', '.join(failed)}")
 

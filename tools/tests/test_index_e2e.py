@@ -4,8 +4,13 @@ then `pip install tt-training` from it alone, in a fresh venv, and run a milesto
 What it proves, in order:
 - a wrong password is refused with a line that names the repository, and nothing
   after that package is attempted (nothing reaches the index);
+- a package left half on the index (its wheel alone) is completed by the next
+  publish, which says so;
 - with the right one, every package uploads, in chain order, with the publish
-  code `nox -s publish` runs; a second publish skips every existing version;
+  code `nox -s publish` runs; a second publish skips every existing version,
+  having compared each file's sha256 with the index's simple page;
+- the same version rebuilt (a wheel with other bytes) is an error naming the
+  file, its dependents are not attempted, and the index is left unchanged;
 - `pip install --index-url <that index> tt-training` brings exactly the modules of
   Part I (read from course.toml), since tt-training depends on all of them, and
   NumPy (put on the index beforehand: the index has no fallback to PyPI);
@@ -20,6 +25,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -27,6 +33,7 @@ import time
 import urllib.error
 import urllib.request
 import venv
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import metadata
@@ -161,12 +168,13 @@ def test_publish_to_a_real_index_then_install_part1_from_it(index: Index, tmp_pa
     twine = [sys.executable, "-m", "twine"]
     target = Target(("--repository-url", index.url), index.url, "env")
 
-    def publish_with(password: str) -> list[publish.Result]:
+    def publish_with(password: str, these: list[publish.Upload] = uploads,
+                     ) -> list[publish.Result]:
         env = clean_env(TWINE_USERNAME=USER, TWINE_PASSWORD=password,
                         PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring")
         return publish.publish(
-            uploads, lambda f: publish.twine_upload(twine, target, f, env, tmp_path / "logs"),
-            log=lambda line: None)
+            these, lambda f: publish.twine_upload(twine, target, f, env, tmp_path / "logs"),
+            log=lambda line: None, lookup=publish.index_lookup(index.simple))
 
     # a wrong password: a clear line, and nothing after the first package is tried
     refused = publish_with("wrong-password")
@@ -177,14 +185,39 @@ def test_publish_to_a_real_index_then_install_part1_from_it(index: Index, tmp_pa
     assert list(index.packages.iterdir()) == []
     assert PASSWORD not in "".join(p.read_text() for p in (tmp_path / "logs").iterdir())
 
-    # the right one: everything, in chain order; then again: everything skipped
+    # an interrupted publish left the first package half on the index (its wheel alone)
+    wheel_only = publish.Upload(uploads[0].dist, uploads[0].version, uploads[0].files[:1])
+    assert uploads[0].files[0].name.endswith(".whl") and len(uploads[0].files) == 2
+    assert publish_with(PASSWORD, [wheel_only])[0].status == "uploaded"
+
+    # the right one: everything, in chain order, the half package completed; then again:
+    # everything skipped, each file compared with the index's sha256
     first = publish_with(PASSWORD)
     assert [(r.dist, r.status) for r in first] == [(d, "uploaded") for d in expected]
+    assert first[0].detail == (f"completed a half-published package: uploaded "
+                               f"{uploads[0].files[1].name}; {uploads[0].files[0].name} "
+                               "already there, same bytes")
     assert sorted(p.name for p in index.packages.iterdir()) == sorted(p.name for p in
                                                                       dist.iterdir())
     again = publish_with(PASSWORD)
     assert [(r.dist, r.status, r.detail) for r in again] == [
-        (d, "skipped", "already exists") for d in expected]
+        (d, "skipped", "already on the index, same bytes") for d in expected]
+
+    # the same version rebuilt (other bytes): an error naming the file, dependents spared
+    rebuilt_dir = tmp_path / "rebuilt"
+    shutil.copytree(dist, rebuilt_dir)
+    tensor = next(u for u in publish.collect(rebuilt_dir, course) if u.dist == "tt-tensor")
+    with zipfile.ZipFile(tensor.files[0], "a") as zf:  # the wheel, one file more
+        zf.writestr("tinytorch/tensor/REBUILT.txt", "another build\n")
+    before = {p.name: p.stat().st_mtime_ns for p in index.packages.iterdir()}
+    rebuilt = publish_with(PASSWORD, publish.collect(rebuilt_dir, course))
+    by_dist = {r.dist: r for r in rebuilt}
+    assert by_dist["tt-tensor"].status == "failed"
+    assert by_dist["tt-tensor"].detail.startswith(
+        f"{tensor.files[0].name} is already on the index with different bytes (sha256 ")
+    assert by_dist["tt-layers"].status == "not attempted"  # it needs tt-tensor
+    assert by_dist[TEST_HELPERS].status == "skipped"
+    assert {p.name: p.stat().st_mtime_ns for p in index.packages.iterdir()} == before
     published = time.perf_counter()
 
     # a fresh venv, pip reading that index only (no config files, no PIP_* variables)

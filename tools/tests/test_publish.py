@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from course_tools import publish
+from course_tools.index import Seen
 from course_tools.manifest import load
 from course_tools.options import UsageError
 from course_tools.publish import Outcome, Target, Upload
@@ -161,14 +162,22 @@ def uploads_abcd() -> list[Upload]:
             Upload("tt-d", "0.1.0", [Path("tt_d.whl")])]
 
 
-def run_policy(answers: dict[str, Outcome]) -> tuple[list[publish.Result], list[str]]:
+def run_policy(answers: dict[str, Outcome], on_index: dict[str, Seen] | None = None,
+               ) -> tuple[list[publish.Result], list[str]]:
     sent: list[str] = []
 
     def upload_file(path: Path) -> Outcome:
         sent.append(path.name)
         return answers.get(path.name, Outcome("uploaded"))
 
-    return publish.publish(uploads_abcd(), upload_file, log=lambda line: None), sent
+    def lookup(up: Upload, path: Path) -> Seen:
+        return (on_index or {}).get(path.name, Seen("absent"))
+
+    return publish.publish(uploads_abcd(), upload_file, log=lambda line: None,
+                           lookup=lookup), sent
+
+
+SAME = Seen("same", "already on the index, same bytes (sha256 0123456789ab)")
 
 
 def test_a_failure_spares_its_dependents_and_lets_the_others_go() -> None:
@@ -193,16 +202,53 @@ def test_refused_credentials_stop_everything_after() -> None:
     assert results[3].detail == f"stopped after tt-a: {URL} refused the credentials (403 Forbidden)"
 
 
-def test_existing_versions_are_skipped_not_failed() -> None:
-    exists = Outcome("exists", "409 Conflict: already on the index")
-    results, sent = run_policy({"tt_a-0.1.0-py3-none-any.whl": exists, "tt_a-0.1.0.tar.gz": exists,
-                                "tt_b.whl": exists})
-    assert len(sent) == 5
+def test_files_there_with_the_same_bytes_are_skipped_without_an_upload() -> None:
+    results, sent = run_policy({}, {"tt_a-0.1.0-py3-none-any.whl": SAME,
+                                    "tt_a-0.1.0.tar.gz": SAME, "tt_b.whl": SAME})
+    assert sent == ["tt_c.whl", "tt_d.whl"]
     assert [(r.dist, r.status) for r in results] == [
         ("tt-a", "skipped"), ("tt-b", "skipped"), ("tt-c", "uploaded"), ("tt-d", "uploaded")]
+    assert results[0].detail == "already on the index, same bytes"
     assert publish.ok(results)
-    half, _ = run_policy({"tt_a-0.1.0-py3-none-any.whl": exists})
-    assert (half[0].status, half[0].detail) == ("uploaded", "1 file(s), 1 already there")
+
+
+def test_a_rebuilt_file_with_different_bytes_is_an_error_naming_it() -> None:
+    differs = Seen("differs", "tt_a-0.1.0.tar.gz is already on the index with different bytes "
+                              "(sha256 aaaaaaaaaaaa there, bbbbbbbbbbbb in dist/): ...")
+    results, sent = run_policy({}, {"tt_a-0.1.0-py3-none-any.whl": SAME,
+                                    "tt_a-0.1.0.tar.gz": differs})
+    assert sent == ["tt_d.whl"]  # nothing re-sent; the dependents of tt-a spared
+    assert results[0].status == "failed"
+    assert results[0].detail == ("half on the index: tt_a-0.1.0-py3-none-any.whl there, "
+                                 f"tt_a-0.1.0.tar.gz not; {differs.reason}")
+    assert [r.status for r in results[1:]] == ["not attempted", "not attempted", "uploaded"]
+    assert not publish.ok(results)
+
+
+def test_an_existing_file_that_cannot_be_compared_is_not_skipped() -> None:
+    exists = Outcome("exists", "409 Conflict: already on the index")
+    results, _ = run_policy({"tt_b.whl": exists})  # not in the listing, yet the index has it
+    assert results[1].status == "failed"
+    assert results[1].detail.startswith("tt_b.whl is already on the index (409 Conflict: already"
+                                        " on the index), but its bytes could not be compared")
+    # no lookup at all (the simple pages unknown): the same, and the reason says so
+    alone = publish.publish(uploads_abcd()[3:], lambda f: exists, log=lambda line: None)
+    assert alone[0].status == "failed" and "give --simple-url" in alone[0].detail
+
+
+def test_a_half_published_package_is_reported_then_completed_on_rerun() -> None:
+    gone = Outcome("unreachable", f"cannot reach {URL}")
+    first, _ = run_policy({"tt_a-0.1.0.tar.gz": gone})  # the wheel went, then the network
+    assert (first[0].status, first[0].detail) == (
+        "failed", "half on the index: tt_a-0.1.0-py3-none-any.whl there, tt_a-0.1.0.tar.gz not; "
+                  f"cannot reach {URL}; rerun to complete it")
+    assert [r.status for r in first[1:]] == ["not attempted"] * 3
+    again, sent = run_policy({}, {"tt_a-0.1.0-py3-none-any.whl": SAME})
+    assert sent[0] == "tt_a-0.1.0.tar.gz"
+    assert (again[0].status, again[0].detail) == (
+        "uploaded", "completed a half-published package: uploaded tt_a-0.1.0.tar.gz; "
+                    "tt_a-0.1.0-py3-none-any.whl already there, same bytes")
+    assert publish.ok(again)
 
 
 def test_the_table() -> None:
@@ -238,3 +284,71 @@ def test_twine_gets_credentials_from_the_environment_only(tmp_path: Path) -> Non
     assert record["user"] == "teacher" and record["has_password"]
     log = (tmp_path / "logs" / f"{wheel.name}.log").read_text()
     assert "s3cret-pw" not in log and "password: <hidden>" in log
+
+
+# -- what the index holds (PEP 503 simple pages) ------------------------------------------------
+SIMPLE_PAGE = """<!DOCTYPE html><html><head><title>Links for tt-a</title></head><body>
+<h1>Links for tt-a</h1>
+<a href="../../packages/tt_a-0.1.0-py3-none-any.whl#sha256={wheel}">
+tt_a-0.1.0-py3-none-any.whl</a><br>
+<a href="https://files.example.org/t/tt_a-0.1.0.tar.gz"
+   data-requires-python="&gt;=3.10">tt_a-0.1.0.tar.gz</a><br>
+</body></html>"""
+
+
+def test_parse_simple_reads_links_and_digests() -> None:
+    from course_tools import index
+
+    page = "http://127.0.0.1:8080/simple/tt-a/"
+    files = index.parse_simple(SIMPLE_PAGE.format(wheel="AB" * 32), page)
+    wheel = files["tt_a-0.1.0-py3-none-any.whl"]
+    assert wheel.url == "http://127.0.0.1:8080/packages/tt_a-0.1.0-py3-none-any.whl"
+    assert wheel.hashes == {"sha256": "ab" * 32}
+    assert files["tt_a-0.1.0.tar.gz"].hashes == {}
+
+
+@pytest.mark.parametrize(
+    ("url", "name", "simple"),
+    [("http://127.0.0.1:8080/", None, "http://127.0.0.1:8080/simple/"),
+     ("http://127.0.0.1:8080", None, "http://127.0.0.1:8080/simple/"),
+     ("https://upload.pypi.org/legacy/", None, "https://pypi.org/simple/"),
+     (None, "testpypi", "https://test.pypi.org/simple/"),
+     (None, "course", "https://pypi.example.edu/simple/"), (None, "elsewhere", None)])
+def test_simple_url_for(url: str | None, name: str | None, simple: str | None) -> None:
+    from course_tools import index
+
+    sections = {"course": "https://pypi.example.edu/"}
+    assert index.simple_url_for(url, name, sections) == simple
+
+
+def test_index_compares_digests_and_downloads_when_there_is_none(tmp_path: Path) -> None:
+    import hashlib
+    import urllib.error
+
+    from course_tools import index
+
+    wheel = fake_wheel(tmp_path, "tt-a", "0.1.0", [])
+    sdist = fake_sdist(tmp_path, "tt-a", "0.1.0")
+    gets: list[str] = []
+
+    def get(url: str) -> bytes:
+        gets.append(url)
+        if url.endswith("/tt-a/"):
+            return SIMPLE_PAGE.format(wheel=hashlib.sha256(wheel.read_bytes()).hexdigest()).encode()
+        if url.endswith(".tar.gz"):
+            return sdist.read_bytes() + b"rebuilt"
+        if url.endswith("/tt-b/"):
+            raise urllib.error.HTTPError(url, 404, "Not Found", None, None)  # type: ignore[arg-type]
+        raise urllib.error.URLError("connection refused")
+
+    idx = index.Index("http://127.0.0.1:8080/simple", get)
+    assert idx.seen("tt-a", wheel).kind == "same"
+    differs = idx.seen("tt_a", sdist)  # downloaded, compared: another build
+    assert differs.kind == "differs"
+    assert differs.reason.startswith(f"{sdist.name} is already on the index with different bytes")
+    assert gets.count("http://127.0.0.1:8080/simple/tt-a/") == 1  # one page per project
+    assert idx.seen("tt-a", tmp_path / "tt_a-0.2.0.tar.gz").kind == "absent"
+    assert idx.seen("tt-b", tmp_path / "tt_b-0.1.0.tar.gz").kind == "absent"  # 404: no project
+    unknown = idx.seen("tt-c", tmp_path / "tt_c-0.1.0.tar.gz")
+    assert unknown.kind == "unknown" and "cannot read http://127.0.0.1:8080/simple/tt-c/" in \
+        unknown.reason

@@ -15,8 +15,10 @@ import pytest
 
 from .__about__ import __version__
 from .graph import GraphRecorder, recording_engine
+from .reasons import ORACLE_SKIPPED
 
 __all__ = [
+    "ORACLE_SKIPPED",
     "GraphRecorder",
     "__version__",
     "as_array",
@@ -70,4 +72,4 @@ def numerical_grad(
 
 def torch_or_skip() -> Any:
     """Import PyTorch for use as an oracle, or skip the calling test cleanly."""
-    return pytest.importorskip("torch", reason="PyTorch not installed: oracle check skipped")
+    return pytest.importorskip("torch", reason=ORACLE_SKIPPED)
