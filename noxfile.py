@@ -8,7 +8,7 @@
     nox -s benchmark [-- --use tt-x=PATH] [-- --steps N]            MLP step, ratio to PyTorch
     nox -s starters -- tt-x ... | --part N | --all [--dest DIR]     write student starters
     nox -s grade -- --student DIR [--report PATH] [--full]          grade a student's packages
-    nox -s release -- tt-x {patch|minor|major} [--dry-run]          bump, CHANGELOG, ranges, build
+    nox -s release -- tt-x {patch|minor|major} [tt-y PART] [--dry-run] bump, ranges, build
     nox -s publish -- --repository-url URL [--dist DIR]             upload dist/, chain order
     nox -s isolated                                                 each package alone, its tests
     nox -s docs [-- --check]                                        write docs/modules/README.md

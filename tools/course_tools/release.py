@@ -1,6 +1,6 @@
 """Release one package: bump its version, move its CHANGELOG entries, re-range its dependents.
 
-    nox -s release -- tt-tensor minor [--date 2026-12-01] [--dry-run]
+    nox -s release -- tt-tensor minor [tt-losses minor ...] [--date 2026-12-01] [--dry-run]
 
 What a release does, in this order, and why the order:
 
@@ -195,14 +195,33 @@ class Change:
 
 def plan_release(packages: dict[str, Package], dist: str, part: str) -> list[Change]:
     """The package's bump and the cascade over its dependents, in chain order."""
-    if part not in PARTS:
-        raise ReleaseError(f"unknown part {part!r}; use one of {', '.join(PARTS)}")
-    if dist not in packages:
-        raise ReleaseError(f"{dist} has no package folder in packages/")
-    target = packages[dist]
-    changes = {dist: Change(dist, target.version, bump(target.version, part), part, "requested")}
+    return plan_releases(packages, [(dist, part)])
+
+
+def plan_releases(packages: dict[str, Package],
+                  requests: Sequence[tuple[str, str]]) -> list[Change]:
+    """Several requested bumps released together, and the cascade over their dependents.
+
+    Releasing together is what a change across packages needs: when tt-tensor
+    changes its API and tt-losses adds a feature in the same change, both get
+    the bump they asked for (not a generated patch for tt-losses), and
+    tt-losses's range on tt-tensor moves in the same release.
+    """
+    if not requests:
+        raise ReleaseError("nothing to release: name at least one package and its part")
+    changes: dict[str, Change] = {}
+    for dist, part in requests:
+        if part not in PARTS:
+            raise ReleaseError(f"unknown part {part!r}; use one of {', '.join(PARTS)}")
+        if dist not in packages:
+            raise ReleaseError(f"{dist} has no package folder in packages/")
+        if dist in changes:
+            raise ReleaseError(f"{dist} is named twice; name each package once")
+        target = packages[dist]
+        changes[dist] = Change(dist, target.version, bump(target.version, part), part,
+                               "requested")
     deps = {d: dict(p.deps) for d, p in packages.items()}  # with the moves applied
-    queue = [dist]
+    queue = list(changes)
     while queue:
         moved = queue.pop(0)
         version = changes[moved].new
@@ -287,11 +306,29 @@ def spec_text(requirement: str) -> str:
     return (m[2] if m else "").strip().strip("()").strip()
 
 
-def moved_range_line(move: RangeMove, version: str) -> str:
-    """The generated CHANGELOG line of a dependent re-released for its range."""
+def moved_range_line(move: RangeMove, version: str, code_changed: bool = False) -> str:
+    """The generated CHANGELOG line of a dependent whose range moved.
+
+    "no code change" is said only of a package released for its range alone:
+    one with entries of its own under `## Unreleased` did change.
+    """
     old = spec_text(move.old) or "no range"
-    return (f"- Requires `{move.new}` (was `{old}`) to install with {move.dep} {version}; "
-            "no code change.")
+    line = f"- Requires `{move.new}` (was `{old}`) to install with {move.dep} {version}"
+    return line + ("." if code_changed else "; no code change.")
+
+
+def has_unreleased_entries(text: str) -> bool:
+    """True when a CHANGELOG's `## Unreleased` section says something."""
+    lines = text.splitlines()
+    start = next((i for i, line in enumerate(lines) if UNRELEASED.match(line)), None)
+    if start is None:
+        return False
+    for line in lines[start + 1:]:
+        if line.startswith("## "):
+            return False
+        if line.strip():
+            return True
+    return False
 
 
 def set_requirement(text: str, old: str, new: str, who: str = "pyproject.toml") -> str:
@@ -356,7 +393,9 @@ def prepare(packages: dict[str, Package], changes: Sequence[Change], date: str,
         changelog = pkg.folder / "CHANGELOG.md"
         old = changelog.read_text(encoding="utf-8") if changelog.is_file() else \
             f"# Changelog of {ch.dist}\n"
-        generated = [moved_range_line(m, version_of[m.dep]) for m in ch.ranges]
+        own = has_unreleased_entries(old)
+        generated = [moved_range_line(m, version_of[m.dep], code_changed=own or ch.requested)
+                     for m in ch.ranges]
         texts[changelog] = release_changelog(old, ch.new, date, generated, ch.requested,
                                              str(changelog.relative_to(repo)))
     return texts
@@ -408,17 +447,29 @@ class Result:
 
 def release(repo: Path, dist: str, part: str, date: str, hatch: Sequence[str],
             twine: Sequence[str], work: Path, log: Log = print, dry_run: bool = False,
-            check_artifacts: Callable[[Path], list[str]] | None = None) -> Result:
-    """Plan, prepare, build from a staged copy, then write the tree and fill `dist/`."""
+            check_artifacts: Callable[[Path], list[str]] | None = None,
+            also: Sequence[tuple[str, str]] = ()) -> Result:
+    """Plan, prepare, build from a staged copy, then write the tree and fill `dist/`.
+
+    `also`: more (package, part) bumps released together with `dist`.
+    """
     course = load(repo)
-    try:
-        dist = course.module(dist).dist
-    except KeyError:
-        raise ReleaseError(f"{dist} is not a module of course.toml") from None
+    requests = []
+    for name, bump_part in [(dist, part), *also]:
+        try:
+            requests.append((course.module(name).dist, bump_part))
+        except KeyError:
+            raise ReleaseError(f"{name} is not a module of course.toml") from None
     packages = read_packages(repo, course)
-    changes = plan_release(packages, dist, part)
+    changes = plan_releases(packages, requests)
     for line in describe(changes):
         log(line)
+    for ch in changes:
+        changelog = packages[ch.dist].folder / "CHANGELOG.md"
+        if not ch.requested and changelog.is_file() and \
+                has_unreleased_entries(changelog.read_text(encoding="utf-8")):
+            log(f"note: {ch.dist} has unreleased entries of its own but gets only a "
+                f"patch release for its range; name it with its part to bump it more")
     texts = prepare(packages, changes, date, hatch, work)
     if dry_run:
         log(f"dry run: would change {len(texts)} files; nothing written")
@@ -458,14 +509,22 @@ def describe(changes: Sequence[Change]) -> list[str]:
 
 # -- the nox session --------------------------------------------------------------------
 def parse_args(posargs: Sequence[str]) -> argparse.Namespace:
-    """`tt-<name> {patch|minor|major} [--date YYYY-MM-DD] [--dry-run]`."""
+    """`tt-<name> {patch|minor|major} [tt-<name> PART ...] [--date YYYY-MM-DD] [--dry-run]`."""
     parser = _Parser(prog="nox -s release --", add_help=False)
     parser.add_argument("dist", help="the package to release, e.g. tt-tensor")
     parser.add_argument("part", choices=PARTS)
+    parser.add_argument("more", nargs="*", metavar="DIST PART",
+                        help="more packages released together, each followed by its part")
     parser.add_argument("--date", default=datetime.date.today().isoformat(),
                         help="the date of the CHANGELOG section (default: today)")
     parser.add_argument("--dry-run", action="store_true", help="print the plan, write nothing")
     ns = parser.parse_args(list(posargs))
+    if len(ns.more) % 2:
+        raise UsageError(f"{ns.more[-1]!r} has no part: give each package as DIST PART")
+    ns.also = list(zip(ns.more[::2], ns.more[1::2], strict=True))
+    for name, bump_part in ns.also:
+        if bump_part not in PARTS:
+            raise UsageError(f"{name} {bump_part!r}: the part must be one of {', '.join(PARTS)}")
     try:
         datetime.date.fromisoformat(ns.date)
     except ValueError:
@@ -496,7 +555,7 @@ def session(session: Any) -> None:
 
     try:
         release(REPO, ns.dist, ns.part, ns.date, [str(bin_dir / "hatch")],
-                [str(bin_dir / "twine")], work, session.log, ns.dry_run, check)
+                [str(bin_dir / "twine")], work, session.log, ns.dry_run, check, ns.also)
     except ReleaseError as exc:
         session.error(f"release refused, nothing written: {exc}")
     if not ns.dry_run:

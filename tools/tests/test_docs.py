@@ -7,6 +7,8 @@ file a course page links to must exist.
 
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
 
 import pytest
@@ -119,3 +121,115 @@ def test_local_links_skip_urls_and_anchors(tmp_path: Path) -> None:
                     "[e](missing.md)")
     assert docs.local_links(page.read_text()) == ["there.md", "there.md", "missing.md"]
     assert docs.broken_links(page) == ["missing.md"]
+
+
+# every Markdown file of the repository, not what is ignored (environments, builds)
+IGNORED_DIRS = {"dist", "build", "starters", "reports", "node_modules"}
+
+
+def repo_markdown(root: Path = REPO) -> list[Path]:
+    """The .md files of the repository, leaving out hidden folders and build output."""
+    found = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if not d.startswith(".") and d not in IGNORED_DIRS]
+        found += [Path(folder) / f for f in files if f.endswith(".md")]
+    return sorted(found)
+
+
+def github_anchors(text: str) -> set[str]:
+    """The anchors GitHub gives the headings of a Markdown text (`## A: b` -> `a-b`)."""
+    seen: dict[str, int] = {}
+    anchors = set()
+    in_code = False
+    for line in text.splitlines():
+        if line.startswith("```"):
+            in_code = not in_code
+        match = None if in_code else re.match(r"^#{1,6}\s+(.*?)\s*#*\s*$", line)
+        if match is None:
+            continue
+        slug = re.sub(r"[^\w\- ]", "", match.group(1).lower()).replace(" ", "-")
+        n = seen.get(slug, 0)
+        seen[slug] = n + 1
+        anchors.add(slug if n == 0 else f"{slug}-{n}")
+    return anchors
+
+
+def link_problems(page: Path, root: Path = REPO) -> list[str]:
+    """The relative links of `page` that leave `root`, lead nowhere or to a missing anchor."""
+    problems = []
+    text = page.read_text(encoding="utf-8")
+    for target in docs._LINK.findall(text):
+        if re.match(r"^[a-z][a-z0-9+.-]*:", target):
+            continue  # a URL
+        path, _, anchor = target.partition("#")
+        file = (page.parent / path).resolve() if path else page.resolve()
+        if not file.is_relative_to(root.resolve()):
+            problems.append(f"{target}: outside the repository")
+        elif not file.exists():
+            problems.append(f"{target}: no such file")
+        elif anchor and file.suffix == ".md" and anchor not in github_anchors(
+                file.read_text(encoding="utf-8")):
+            problems.append(f"{target}: no heading with the anchor #{anchor}")
+    return problems
+
+
+def test_every_relative_link_in_the_repository_resolves_inside_it() -> None:
+    pages = repo_markdown()
+    assert REPO / "README.md" in pages and REPO / "docs" / "contributing.md" in pages
+    broken = {str(p.relative_to(REPO)): link_problems(p) for p in pages}
+    assert {page: found for page, found in broken.items() if found} == {}
+
+
+def test_link_problems_are_found(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    (root / "docs").mkdir(parents=True)
+    (root / "docs" / "a.md").write_text("# A page\n\n## The seam: `apply`\n")
+    (tmp_path / "outside.md").write_text("x")
+    page = root / "docs" / "p.md"
+    page.write_text("[ok](a.md) [anchor](a.md#the-seam-apply) [url](https://x.org/y.md) "
+                    "[self](#top) [up](../../outside.md) [gone](b.md) [bad](a.md#nope)\n\n# Top\n")
+    assert link_problems(page, root) == [
+        "../../outside.md: outside the repository",
+        "b.md: no such file",
+        "a.md#nope: no heading with the anchor #nope",
+    ]
+    (root / ".venv").mkdir()
+    (root / ".venv" / "x.md").write_text("[gone](nowhere.md)")
+    assert repo_markdown(root) == [root / "docs" / "a.md", page]
+
+
+def named_markdown_problems(page: Path, root: Path = REPO) -> list[str]:
+    """Markdown paths a page names in inline code (`docs/x.md`) that are not in the repository.
+
+    Only paths count (a bare `CHANGELOG.md` means any package's). A path is
+    read from the page's folder or from the repository root; one found in
+    neither, or only outside the repository, is reported.
+    """
+    problems = []
+    for name in re.findall(r"`([^`\s]+\.md)`", page.read_text(encoding="utf-8")):
+        if "/" not in name or "<" in name or "*" in name or name.startswith(("http:", "https:")):
+            continue  # a pattern such as `docs/modules/NN-<name>.md`, or a URL
+        candidates = [(page.parent / name).resolve(), (root / name).resolve()]
+        if not any(c.is_file() and c.is_relative_to(root.resolve()) for c in candidates):
+            problems.append(f"{name}: not a file of the repository")
+    return problems
+
+
+def test_markdown_files_named_in_the_docs_exist_in_the_repository() -> None:
+    # `../shared/ARCHITECTURE.md` in docs/contributing.md pointed outside the repository
+    named = {str(p.relative_to(REPO)): named_markdown_problems(p) for p in repo_markdown()}
+    assert {page: found for page, found in named.items() if found} == {}
+
+
+def test_named_markdown_problems_are_found(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    (root / "docs").mkdir(parents=True)
+    (root / "README.md").write_text("x")
+    page = root / "docs" / "p.md"
+    (tmp_path / "ARCHITECTURE.md").write_text("outside")
+    page.write_text("Read `../../ARCHITECTURE.md`, `README.md`, `../README.md`, `docs/gone.md`, "
+                    "`CHANGELOG.md` and `docs/modules/NN-<name>.md`.")
+    assert named_markdown_problems(page, root) == [
+        "../../ARCHITECTURE.md: not a file of the repository",
+        "docs/gone.md: not a file of the repository",
+    ]

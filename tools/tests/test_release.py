@@ -111,6 +111,33 @@ def test_a_range_already_broken_is_refused() -> None:
         release.plan_release(chain, "tt-b", "patch")
 
 
+def test_packages_released_together_keep_their_own_bumps() -> None:
+    # tt-a changes its API and tt-c adds a feature in the same change: tt-c gets its minor
+    # bump (not a generated patch) and its range on tt-a moves in the same release
+    changes = release.plan_releases(CHAIN, [("tt-a", "minor"), ("tt-c", "minor")])
+    assert [(c.dist, c.new, c.why) for c in changes] == [
+        ("tt-a", "0.2.0", "requested"),
+        ("tt-b", "0.1.1", "its range on tt-a moved"),
+        ("tt-c", "0.4.0", "requested"),
+        ("tt-d", "1.0.1", "its range on tt-c moved"),
+    ]
+    assert [(m.dep, m.new) for m in changes[2].ranges] == [("tt-a", "tt-a>=0.2,<0.3")]
+    assert changes[3].ranges[0].new == "tt-c>=0.4,<0.5"
+    with pytest.raises(ReleaseError, match="tt-a is named twice"):
+        release.plan_releases(CHAIN, [("tt-a", "minor"), ("tt-a", "patch")])
+    with pytest.raises(ReleaseError, match="nothing to release"):
+        release.plan_releases(CHAIN, [])
+
+
+def test_no_code_change_is_said_only_of_a_package_without_entries() -> None:
+    move = release.RangeMove("tt-a", "tt-a>=0.1,<0.2", "tt-a>=0.2,<0.3")
+    assert release.moved_range_line(move, "0.2.0").endswith("; no code change.")
+    assert "no code change" not in release.moved_range_line(move, "0.2.0", code_changed=True)
+    assert release.has_unreleased_entries("# C\n\n## Unreleased\n\n- new op\n\n## 0.1.0\n")
+    assert not release.has_unreleased_entries("# C\n\n## Unreleased\n\n## 0.1.0\n\n- x\n")
+    assert not release.has_unreleased_entries("# C\n\n## 0.1.0\n\n- x\n")
+
+
 def test_plan_refuses_unknown_parts_and_packages() -> None:
     with pytest.raises(ReleaseError, match="unknown part 'rc'"):
         release.plan_release(CHAIN, "tt-a", "rc")
@@ -199,6 +226,12 @@ def test_parse_args() -> None:
         release.parse_args(["tt-tensor", "huge"])
     with pytest.raises(UsageError, match="expected YYYY-MM-DD"):
         release.parse_args(["tt-tensor", "patch", "--date", "1/12/2026"])
+    ns = release.parse_args(["tt-tensor", "minor", "tt-losses", "minor", "tt-layers", "patch"])
+    assert ns.also == [("tt-losses", "minor"), ("tt-layers", "patch")]
+    with pytest.raises(UsageError, match="'tt-losses' has no part"):
+        release.parse_args(["tt-tensor", "minor", "tt-losses"])
+    with pytest.raises(UsageError, match="must be one of"):
+        release.parse_args(["tt-tensor", "minor", "tt-losses", "huge"])
 
 
 # -- a whole release on a copy of the repository ----------------------------------------------

@@ -112,12 +112,13 @@ def tito() -> Callable[..., subprocess.CompletedProcess[str]]:
     """Run the installed `tito` console script with extra PYTHONPATH entries."""
     script = Path(sys.executable).parent / ("tito.exe" if os.name == "nt" else "tito")
 
-    def run(*args: str, path: tuple[Path, ...] = ()) -> subprocess.CompletedProcess[str]:
+    def run(*args: str, path: tuple[Path, ...] = (),
+            cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(str(p) for p in path)
         return subprocess.run(
             [str(script), *args], capture_output=True, text=True, env=env, timeout=120,
-            check=False,
+            check=False, cwd=cwd,
         )
 
     return run

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 import subprocess
 import sys
 import tarfile
@@ -253,3 +254,96 @@ def test_bad_sources(tmp_path: Path, fake_course: Path, capsys: pytest.CaptureFi
     assert tito(fake_course, "tt-zzgood", tmp_path / "mine", "--source", path) == 1
     assert message in capsys.readouterr().err
     assert not (tmp_path / "mine").exists()
+
+
+def make_package(root: Path, name: str, deps: tuple[str, ...] = ()) -> Path:
+    """A minimal reference package folder `root/tt-<name>` declaring `deps`."""
+    folder = root / f"tt-{name}"
+    (folder / "src" / "tinytorch" / name).mkdir(parents=True)
+    (folder / "src" / "tinytorch" / name / "__init__.py").write_text("VALUE = 1\n")
+    (folder / "tests").mkdir()
+    requires = ", ".join(f'"{d}"' for d in ("numpy>=1.24", *deps))
+    (folder / "pyproject.toml").write_text(
+        PYPROJECT.replace('"tt-zzgood"', f'"tt-{name}"')
+        .replace('dependencies = ["numpy>=1.24"]', f"dependencies = [{requires}]"))
+    return folder
+
+
+def next_lines(out: str) -> list[str]:
+    """What `tito template` prints after its `next` line, unindented."""
+    return [line.strip() for line in out.split("\nnext", 1)[1].splitlines()[1:]]
+
+
+def test_next_installs_every_dependency_from_the_checkout(
+    tmp_path: Path, fake_course: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # tt-zzbroken needs tt-zzgood, which needs tt-zzdeep: pip can find neither on an
+    # index, so both are named, with the checkout's folder as their source
+    repo = tmp_path / "repo"
+    (repo / "course.toml").parent.mkdir()
+    (repo / "course.toml").write_text(fake_course.read_text())
+    make_package(repo / "packages", "zzbroken", ("tt-zzgood>=0.1,<0.2",))
+    make_package(repo / "packages", "zzgood", ("tt-zzdeep>=0.1",))
+    make_package(repo / "packages", "zzdeep")
+    (repo / "tools" / "tt-testing").mkdir(parents=True)
+    testing = repo / "tools" / "tt-testing" / "pyproject.toml"
+    testing.write_text('[project]\nname = "tt-testing"\n')
+    monkeypatch.chdir(repo)
+    dest = tmp_path / "my zzbroken"  # a space: the command quotes it
+    assert tito(fake_course, "tt-zzbroken", dest) == 0
+    lines = next_lines(capsys.readouterr().out)
+    install, test = lines[0], lines[1]
+    assert install.startswith("python -m pip install ")
+    assert install.endswith(f"-e '{dest}'")
+    for dist in ("tt-zzgood", "tt-zzdeep"):
+        assert f" {repo / 'packages' / dist} " in install
+    # tt-testing (the tests' helpers) comes from the checkout, unless installed already
+    assert (f" {repo / 'tools' / 'tt-testing'} " in install
+            or any(line.startswith("(kept") and "tt-testing" in line for line in lines))
+    # chain order: tt-zzgood (module 02) first, tt-zzdeep (not in the course) last
+    assert install.index("tt-zzgood") < install.index("tt-zzdeep")
+    assert test == f"python -m pytest '{dest / 'tests'}' -q"
+    assert "--index-url" not in install
+
+
+def test_next_without_a_checkout_uses_the_course_index(
+    tmp_path: Path, fake_course: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    ref = make_package(tmp_path / "ref", "zzbroken", ("tt-zzgood>=0.1,<0.2",))
+    sdist = tmp_path / "tt_zzbroken-0.1.0.tar.gz"
+    with tarfile.open(sdist, "w:gz") as tf:
+        tf.add(ref, arcname="tt_zzbroken-0.1.0")
+    monkeypatch.chdir("/")  # no checkout around the current directory either
+    dest = tmp_path / "mine"
+    assert tito(fake_course, "tt-zzbroken", dest, "--source", sdist) == 0
+    lines = next_lines(capsys.readouterr().out)
+    assert lines[0] == f"python -m pip install --index-url URL 'tt-zzgood>=0.1,<0.2' -e {dest}" \
+        or lines[0] == (f"python -m pip install --index-url URL tt-testing "
+                        f"'tt-zzgood>=0.1,<0.2' -e {dest}")
+    assert any(line.startswith("(URL: your course's package index") for line in lines)
+    assert "--extra-index-url" not in "\n".join(lines)
+
+
+def test_next_for_the_real_tt_layers_names_all_it_builds_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    repo = Path(__file__).resolve().parents[3]
+    layers = repo / "packages" / "tt-layers"
+    if not (repo / "course.toml").is_file() or not (layers / "pyproject.toml").is_file():
+        pytest.skip("needs the course checkout with packages/tt-layers")
+    monkeypatch.chdir(repo)
+    assert main(["--course", str(repo / "course.toml"), "template", "tt-layers",
+                 str(tmp_path / "layers")]) == 0
+    lines = next_lines(capsys.readouterr().out)
+    kept = " ".join(line for line in lines if line.startswith("(kept"))
+    deps = re.search(r"^dependencies = \[(.*?)\]", (layers / "pyproject.toml").read_text(),
+                     re.MULTILINE | re.DOTALL)
+    declared = re.findall(r'"(tt-[a-z]+)[^"]*"', deps.group(1) if deps else "")
+    assert declared, "tt-layers declares the tt-* packages it builds on"
+    for dist in [*declared, "tt-testing"]:
+        folder = repo / ("tools" if dist == "tt-testing" else "packages") / dist
+        # from the checkout (a folder holding that distribution), or kept as installed
+        assert f" {folder} " in lines[0] or f"{dist} " in kept, (dist, lines)
+        assert f'name = "{dist}"' in (folder / "pyproject.toml").read_text()

@@ -61,7 +61,7 @@ def template(course: Course, args: argparse.Namespace, out: TextIO) -> int:
     except TemplateError as exc:
         print(f"tito template: {exc}", file=sys.stderr)
         return 1
-    print_starter(starter, out)
+    print_starter(course, starter, out)
     return 0
 
 

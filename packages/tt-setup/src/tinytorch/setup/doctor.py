@@ -8,7 +8,10 @@ It checks, in order:
    it was installed from, and whether its `tinytorch.<name>` imports, from
    that installation (not from a stray folder on `sys.path`). A package that
    fails to import is reported in one line: the exception and where it was
-   raised, not a traceback;
+   raised, not a traceback, and the package to blame: importing
+   `tinytorch.training` runs the code of the packages it imports, so when the
+   error comes from, say, a student's `tt-activations`, that is the package
+   named, not `tt-training`;
 3. that the installed versions satisfy each other's declared ranges.
 
 Cost: imports every installed tinytorch package once.
@@ -57,6 +60,29 @@ def import_names(pkg: InstalledPackage, course: Course) -> list[str]:
         return [f"tinytorch.{name}" for name in pkg.packages]
 
 
+def blame(
+    culprit: str, name: str, course: Course, installed: dict[str, InstalledPackage]
+) -> tuple[str, str] | None:
+    """(distribution, description) of the package to blame when it is not `name`'s own.
+
+    `culprit` is the `tinytorch.<x>` whose code raised (see
+    `installed.culprit`); None when it is `name` itself or unknown.
+    """
+    if not culprit or culprit == name:
+        return None
+    short = culprit.split(".", 1)[1]
+    dist = next((p.dist for p in installed.values() if short in p.packages), None)
+    if dist is None:
+        try:
+            dist = course.module(short).dist
+        except KeyError:
+            return culprit, culprit
+    pkg = installed.get(dist)
+    if pkg is None:
+        return dist, f"{dist} (not installed)"
+    return dist, f"{dist} {pkg.version} ({pkg.kind}, {pkg.source})"
+
+
 def check_packages(
     course: Course, installed: dict[str, InstalledPackage]
 ) -> tuple[list[tuple[str, ...]], list[str]]:
@@ -70,9 +96,15 @@ def check_packages(
         for name in names:
             result = try_import(name)
             if not result.ok:
-                states.append("FAILED")
-                problems.append(f"{pkg.dist} {pkg.version} ({pkg.kind}): import {name} "
-                                f"failed: {result.error}")
+                blamed = blame(result.culprit, name, course, installed)
+                if blamed is None:
+                    states.append("FAILED")
+                    problems.append(f"{pkg.dist} {pkg.version} ({pkg.kind}): import {name} "
+                                    f"failed: {result.error}")
+                else:
+                    states.append(f"FAILED (in {blamed[0]})")
+                    problems.append(f"{blamed[1]} breaks import {name} of {pkg.dist} "
+                                    f"{pkg.version} ({pkg.kind}): {result.error}")
             elif owns(pkg, result.file) is False:
                 states.append("SHADOWED")
                 problems.append(f"{pkg.dist}: {name} is imported from {result.file}, "

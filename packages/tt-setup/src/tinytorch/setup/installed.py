@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import importlib
 import json
+import sys
 import traceback
 from dataclasses import dataclass
 from importlib import metadata
-from pathlib import Path
+from pathlib import Path, PurePath
 from urllib.parse import unquote, urlparse
 from urllib.request import url2pathname
 
@@ -140,6 +141,7 @@ class ImportResult:
     name: str
     file: Path | None
     error: str = ""
+    culprit: str = ""  # on failure, the tinytorch.<x> package whose own code raised, if known
 
     @property
     def ok(self) -> bool:
@@ -153,7 +155,7 @@ def try_import(name: str) -> ImportResult:
     except KeyboardInterrupt:
         raise
     except BaseException as exc:  # a student's package may raise anything, even SystemExit
-        return ImportResult(name, None, one_line(exc))
+        return ImportResult(name, None, one_line(exc), culprit(exc))
     file = getattr(module, "__file__", None)
     return ImportResult(name, Path(file).resolve() if file else None)
 
@@ -171,12 +173,75 @@ def one_line(exc: BaseException) -> str:
     return text
 
 
+def namespace_folders() -> list[Path]:
+    """The folders the `tinytorch` namespace is made of (one per installation place)."""
+    # imported already: this very module is tinytorch.setup.installed
+    namespace = sys.modules.get("tinytorch")
+    return [Path(p).resolve() for p in getattr(namespace, "__path__", [])]
+
+
+def _in_namespace(path: str | Path | None) -> PurePath | None:
+    """`<x>/...` of a file inside a `tinytorch/<x>/` package folder, else None.
+
+    Only the folders of the namespace count: a checkout that happens to be
+    named `tinytorch` (with NumPy in its `.nox/`) is not a tinytorch package.
+    """
+    if not path:
+        return None
+    try:
+        file = Path(path).resolve()
+    except (OSError, ValueError):
+        return None
+    for folder in namespace_folders():
+        try:
+            rel = file.relative_to(folder)
+        except ValueError:
+            continue
+        if len(rel.parts) >= 2 and rel.parts[0].isidentifier():
+            return rel
+    return None
+
+
+def package_of(path: str | Path | None) -> str:
+    """`tinytorch.<x>` for a file of the package `tinytorch.<x>`, else ''."""
+    rel = _in_namespace(path)
+    return f"tinytorch.{rel.parts[0]}" if rel is not None else ""
+
+
+def culprit(exc: BaseException) -> str:
+    """The tinytorch package whose own code made an import fail ('' if none is to blame).
+
+    Importing `tinytorch.training` runs the code of every package it
+    imports, so the package being checked is not always the one at fault:
+
+    - a syntax error is in the file it names;
+    - `cannot import name 'Softmax' from 'tinytorch.activations'` blames the
+      package that lacks the name (`ImportError.path` is its file), and
+      `No module named 'tinytorch.activations.rleu'` the package that lacks
+      the module;
+    - anything else blames the package of the deepest traceback frame that is
+      in a tinytorch package: the code that raised (a NumPy frame below it is
+      NumPy doing what that code asked).
+    """
+    if isinstance(exc, SyntaxError):
+        return package_of(exc.filename)
+    if isinstance(exc, ImportError):
+        if exc.path and package_of(exc.path):
+            return package_of(exc.path)
+        name = exc.name or ""
+        if isinstance(exc, ModuleNotFoundError) and name.startswith("tinytorch."):
+            return ".".join(name.split(".")[:2])
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        found = package_of(frame.filename)
+        if found:
+            return found
+    return ""
+
+
 def _short(filename: str) -> str:
-    """A path from `tinytorch/` on when it has one, else the file name."""
-    parts = Path(filename).parts
-    if "tinytorch" in parts:
-        return "/".join(parts[len(parts) - 1 - parts[::-1].index("tinytorch") :])
-    return Path(filename).name
+    """`tinytorch/<x>/file.py` for a file of a tinytorch package, else the file name."""
+    rel = _in_namespace(filename)
+    return "tinytorch/" + rel.as_posix() if rel is not None else Path(filename).name
 
 
 def owns(package: InstalledPackage, file: Path | None) -> bool | None:

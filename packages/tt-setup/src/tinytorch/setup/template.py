@@ -31,9 +31,11 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TextIO
 
+from .checkout import find_checkout
 from .course import Course, Module
-from .installed import REFERENCE_KEYWORD, STUDENT_KEYWORD
+from .installed import REFERENCE_KEYWORD, STUDENT_KEYWORD, InstalledPackage, find_installed
 from .markers import MarkerError, Region, strip_solutions
+from .starter_install import install_plan, tt_requirements
 from .starter_readme import api_section, student_readme
 
 if sys.version_info >= (3, 11):
@@ -72,6 +74,8 @@ class Starter:
     version: str
     source: str  # the reference it was made from, for messages
     todos: list[Todo] = field(default_factory=list)
+    requires: list[tuple[str, str]] = field(default_factory=list)  # its tt-* (name, range)
+    checkout: Path | None = None  # the checkout its dependencies can come from
 
 
 def stub_message(module: Module, region: Region) -> str:
@@ -92,12 +96,12 @@ def find_reference(dist: str, start: Path) -> Path:
     """`packages/<dist>` of the TinyTorch checkout that `start` is in."""
     hint = (f"pass --source PATH: a package folder, or an sdist from the course index "
             f"(pip download --no-deps --no-binary :all: {dist})")
-    for folder in [start, *start.parents]:
-        if (folder / "course.toml").is_file() and (folder / "packages").is_dir():
-            package = folder / "packages" / dist
-            if (package / "pyproject.toml").is_file():
-                return package
-            raise TemplateError(f"the checkout at {folder} has no packages/{dist}; {hint}")
+    folder = find_checkout(start)
+    if folder is not None:
+        package = folder / "packages" / dist
+        if (package / "pyproject.toml").is_file():
+            return package
+        raise TemplateError(f"the checkout at {folder} has no packages/{dist}; {hint}")
     raise TemplateError(f"no --source given and {start} is not inside a TinyTorch checkout "
                         f"(a folder with course.toml and packages/); {hint}")
 
@@ -215,10 +219,12 @@ def build_starter(course: Course, module: Module, source: Path, out: Path,
         shutil.copyfile(manifest, out / "course.toml")
     readme = (source / "README.md").read_text(encoding="utf-8") if (
         source / "README.md").is_file() else ""
-    deps = [re.split(r"[\s<>=!~;\[]", d, maxsplit=1)[0]
-            for d in meta.get("project", {}).get("dependencies", [])]
+    try:
+        starter.requires = tt_requirements(meta)
+    except ValueError as exc:
+        raise TemplateError(f"{source / 'pyproject.toml'}: {exc}") from None
     text = student_readme(course, module, starter.dest, starter.version, starter.todos,
-                          api_section(readme), [d for d in deps if d.startswith("tt-")])
+                          api_section(readme), [name for name, _spec in starter.requires])
     (out / "README.md").write_text(text, encoding="utf-8")
     (out / "CHANGELOG.md").write_text(
         f"# Changelog of {module.dist} (my implementation)\n\n"
@@ -268,6 +274,8 @@ def write_starter(course: Course, key: str, dest: str | Path, source: str | Path
             folder = _extract_sdist(src, Path(unpacked)) if src.is_file() else src
             starter = build_starter(course, module, folder, work, dest)
         starter.source = str(src)
+        # the reference's own checkout, else the one around the current directory
+        starter.checkout = find_checkout(src if src.is_dir() else cwd) or find_checkout(cwd)
         if dest.exists():
             old = _unused_name(dest, "old")
             dest.rename(old)
@@ -289,8 +297,13 @@ def write_starter(course: Course, key: str, dest: str | Path, source: str | Path
     return starter
 
 
-def print_starter(starter: Starter, out: TextIO) -> None:
-    """What `tito template` says after writing: the functions to write, what next."""
+def print_starter(course: Course, starter: Starter, out: TextIO,
+                  installed: dict[str, InstalledPackage] | None = None) -> None:
+    """What `tito template` says after writing: the functions to write, what next.
+
+    "next" installs the starter with every tt-* package it builds on that
+    `installed` (default: this environment) lacks, then runs its tests.
+    """
     m, dest = starter.module, starter.dest
     out.write(f"wrote the {m.dist} starter (module {m.number:02d}) to {dest}\n"
               f"  from {starter.source} ({m.dist} {starter.version})\n")
@@ -301,5 +314,12 @@ def print_starter(starter: Starter, out: TextIO) -> None:
             out.write(f"  {f'{t.path}:{t.line}'.ljust(width)}  {t.qualname}\n")
     else:
         out.write(f"{m.dist} has no solution regions: the starter is the reference as it is\n")
-    out.write(f"next: pip install -e {dest}; python -m pytest {dest}/tests -q "
-              f"(its README.md says more)\n")
+    installed = find_installed() if installed is None else installed
+    plan = install_plan(course, dest, starter.requires, starter.checkout,
+                        installed)
+    out.write("next, in a virtual environment (python3 -m venv .venv && . .venv/bin/activate):\n")
+    for command in plan.commands:
+        out.write(f"  {command}\n")
+    for note in plan.notes:
+        out.write(f"  ({note})\n")
+    out.write(f"  (the starter's README.md, {dest / 'README.md'}, says more)\n")
