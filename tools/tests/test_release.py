@@ -286,26 +286,35 @@ def test_a_minor_release_of_tt_tensor_end_to_end(repo_copy: Path, tmp_path: Path
     add_unreleased(packages / "tt-tensor" / "CHANGELOG.md", "- `Tensor.clone`.")
     (repo_copy / "dist").mkdir()
     (repo_copy / "dist" / "stale-0.0.0.tar.gz").write_text("old")
+    before = release.read_packages(repo_copy, release.load(repo_copy))
+    logs_before = {d: (packages / d / "CHANGELOG.md").read_text(encoding="utf-8") for d in before}
     lines: list[str] = []
     result = release.release(repo_copy, "tt-tensor", "minor", "2026-12-01", tool("hatch"),
                              tool("twine"), tmp_path / "work", log=lines.append)
 
-    tensor_users = sorted(d for d, p in release.read_packages(REPO, release.load(REPO)).items()
-                          if "tt-tensor" in p.deps)
+    tensor_users = sorted(d for d, p in before.items() if "tt-tensor" in p.deps)
     assert sorted(c.dist for c in result.changes) == sorted(["tt-tensor", *tensor_users])
     after = release.read_packages(repo_copy, release.load(repo_copy))
-    assert after["tt-tensor"].version == "0.2.0"
-    assert after["tt-setup"].version == "0.1.0"  # does not use tt-tensor: untouched
+    old_tensor = before["tt-tensor"].version
+    new_tensor = release.bump(old_tensor, "minor")
+    new_range = release.compatible_range(new_tensor)
+    assert after["tt-tensor"].version == new_tensor
+    assert after["tt-setup"].version == before["tt-setup"].version  # uses no tt-tensor
     for dist in tensor_users:
-        assert after[dist].version == "0.1.1", dist
-        assert after[dist].deps["tt-tensor"] == "tt-tensor>=0.2,<0.3", dist
+        assert after[dist].version == release.bump(before[dist].version, "patch"), dist
+        assert after[dist].deps["tt-tensor"] == f"tt-tensor{new_range}", dist
         log = (packages / dist / "CHANGELOG.md").read_text(encoding="utf-8")
-        assert "## 0.1.1 - 2026-12-01\n\n- Requires `tt-tensor>=0.2,<0.3` (was `>=0.1,<0.2`) " \
-               "to install with tt-tensor 0.2.0; no code change.\n\n## 0.1.0" in log, dist
+        old_spec = release.spec_text(before[dist].deps["tt-tensor"])
+        line = (f"- Requires `tt-tensor{new_range}` (was `{old_spec}`) to install with "
+                f"tt-tensor {new_tensor}")
+        own = release.has_unreleased_entries(logs_before[dist])
+        assert line + ("." if own else "; no code change.") in log, dist
+        assert f"## {after[dist].version} - 2026-12-01\n" in log, dist
+        assert "## Unreleased" not in log, dist
     tensor_log = (packages / "tt-tensor" / "CHANGELOG.md").read_text(encoding="utf-8")
     assert "## Unreleased" not in tensor_log
-    assert tensor_log.index("## 0.2.0 - 2026-12-01\n\n- `Tensor.clone`.\n") < \
-        tensor_log.index("## 0.1.0")
+    assert tensor_log.index(f"## {new_tensor} - 2026-12-01\n\n- `Tensor.clone`.\n") < \
+        tensor_log.index(f"## {old_tensor}")
     # the repository's contract holds: every range admits the version it meets
     assert [e for e in contract.check(repo_copy) if "admit" in e] == []
 
@@ -314,12 +323,15 @@ def test_a_minor_release_of_tt_tensor_end_to_end(repo_copy: Path, tmp_path: Path
                       for d in ["tt-tensor", *tensor_users] for ext in ("-py3-none-any.whl",
                                                                         ".tar.gz"))
     assert built == expected
-    with zipfile.ZipFile(repo_copy / "dist" / "tt_training-0.1.1-py3-none-any.whl") as zf:
-        meta = zf.read("tt_training-0.1.1.dist-info/METADATA").decode()
+    training = after["tt-training"].version
+    with zipfile.ZipFile(repo_copy / "dist" / f"tt_training-{training}-py3-none-any.whl") as zf:
+        meta = zf.read(f"tt_training-{training}.dist-info/METADATA").decode()
     requires = [Requirement(line.split(":", 1)[1]) for line in meta.splitlines()
                 if line.startswith("Requires-Dist:")]
-    assert {str(r.specifier) for r in requires if r.name == "tt-tensor"} == {"<0.3,>=0.2"}
-    assert any("tt-tensor       0.1.0 -> 0.2.0  (minor: requested)" in line for line in lines)
+    assert {r.specifier for r in requires if r.name == "tt-tensor"} == \
+        {Requirement(f"tt-tensor{new_range}").specifier}
+    assert any(line.split() == ["tt-tensor", old_tensor, "->", new_tensor, "(minor:",
+                                "requested)"] for line in lines)
     assert "changed files:" in lines
 
 
