@@ -1,0 +1,218 @@
+"""Benchmark: Conv2d and MaxPool2d forward + backward against PyTorch (CPU).
+
+Times TinyTorch's `tinytorch.spatial` and PyTorch on the same shapes and the
+same numbers, in the same process, interleaved in rounds after a warm-up,
+with one thread each (NumPy's BLAS and PyTorch's intra-op pool): on a busy
+2-core machine two threads make every ratio random. Reports TinyTorch's time
+as a ratio to PyTorch's; the targets live here, never in a test.
+
+A step is: forward, then backward with a fixed upstream gradient (the input
+gradient too, except for a network's first layer, whose input is data).
+
+| workload | shapes (batch 64) | target |
+|---|---|---|
+| conv LeNet 1 | 1 -> 6, 5x5, on 28x28 | <= 1.5 |
+| conv LeNet 2 | 6 -> 16, 5x5, on 14x14 | <= 1.5 |
+| conv CIFAR 1 | 3 -> 32, 3x3 pad 1, on 32x32 | <= 1.5 |
+| conv CIFAR 2 | 32 -> 64, 3x3 pad 1, on 16x16 | <= 1.5 |
+| maxpool LeNet | 2x2 on 6x28x28 | <= 1.0 |
+| maxpool CIFAR | 2x2 on 32x32x32 | <= 1.0 |
+
+    python benchmarks/conv_pool.py [--steps 30] [--rounds 5] [--report FILE.json]
+
+Needs tt-spatial (and its dependencies) and torch==2.13.0 (the CPU build).
+"""
+
+from __future__ import annotations
+
+import os
+
+# one thread for NumPy's BLAS, set before NumPy loads it
+os.environ["OMP_NUM_THREADS"] = os.environ["OPENBLAS_NUM_THREADS"] = "1"
+os.environ["MKL_NUM_THREADS"] = "1"
+
+import argparse
+import platform
+import statistics
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "milestones"))
+from harness import write_json_atomic
+
+#: The last module this benchmark uses: `nox -s benchmark` installs the chain up to it.
+REQUIRES = "tt-spatial"
+
+BATCH = 64
+
+
+@dataclass(frozen=True)
+class Workload:
+    name: str
+    kind: str  # "conv" or "maxpool"
+    input_shape: tuple[int, int, int, int]
+    out_channels: int = 0
+    kernel: int = 2
+    padding: int = 0
+    input_grad: bool = True
+    target: float = 1.5
+
+
+WORKLOADS = (
+    Workload("conv LeNet 1 (1->6 5x5, 28x28)", "conv", (BATCH, 1, 28, 28), 6, 5,
+             input_grad=False),
+    Workload("conv LeNet 2 (6->16 5x5, 14x14)", "conv", (BATCH, 6, 14, 14), 16, 5),
+    Workload("conv CIFAR 1 (3->32 3x3 p1, 32x32)", "conv", (BATCH, 3, 32, 32), 32, 3, 1,
+             input_grad=False),
+    Workload("conv CIFAR 2 (32->64 3x3 p1, 16x16)", "conv", (BATCH, 32, 16, 16), 64, 3, 1),
+    Workload("maxpool 2x2 LeNet (6x28x28)", "maxpool", (BATCH, 6, 28, 28), target=1.0),
+    Workload("maxpool 2x2 CIFAR (32x32x32)", "maxpool", (BATCH, 32, 32, 32), target=1.0),
+)
+
+
+def arrays(w: Workload, seed: int = 0) -> dict[str, np.ndarray]:
+    """Input, weights and upstream gradient, float32, the same for both frameworks."""
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal(w.input_shape, dtype=np.float32)
+    if w.kind == "maxpool":
+        x = np.maximum(x, 0)  # after a ReLU: many ties at 0, the realistic case
+        out_hw = (w.input_shape[2] // 2, w.input_shape[3] // 2)
+        return {"x": x, "g": rng.standard_normal((BATCH, w.input_shape[1], *out_hw),
+                                                 dtype=np.float32)}
+    c = w.input_shape[1]
+    bound = 1 / np.sqrt(c * w.kernel * w.kernel)
+    weight = rng.uniform(-bound, bound, (w.out_channels, c, w.kernel, w.kernel))
+    bias = rng.uniform(-bound, bound, w.out_channels)
+    oh = w.input_shape[2] + 2 * w.padding - w.kernel + 1
+    ow = w.input_shape[3] + 2 * w.padding - w.kernel + 1
+    g = rng.standard_normal((BATCH, w.out_channels, oh, ow), dtype=np.float32)
+    return {"x": x, "weight": weight.astype(np.float32), "bias": bias.astype(np.float32),
+            "g": g}
+
+
+def tinytorch_step(w: Workload, a: dict[str, np.ndarray]) -> Any:
+    from tinytorch.spatial import Conv2d, MaxPool2d
+    from tinytorch.tensor import Tensor
+
+    if w.kind == "conv":
+        layer = Conv2d(w.input_shape[1], w.out_channels, w.kernel, padding=w.padding)
+        layer.weight.data[...] = a["weight"]
+        layer.bias.data[...] = a["bias"]
+    else:
+        layer = MaxPool2d(2)
+    x = Tensor(a["x"], requires_grad=w.input_grad)
+    g = Tensor(a["g"])
+    params = list(layer.parameters())
+
+    def step() -> np.ndarray:
+        x.grad = None
+        for p in params:
+            p.grad = None
+        y = layer(x)
+        y.backward(g)
+        return y.data
+
+    return step
+
+
+def torch_step(w: Workload, a: dict[str, np.ndarray]) -> Any:
+    import torch
+
+    if w.kind == "conv":
+        layer = torch.nn.Conv2d(w.input_shape[1], w.out_channels, w.kernel, padding=w.padding)
+        with torch.no_grad():
+            layer.weight.copy_(torch.from_numpy(a["weight"]))
+            layer.bias.copy_(torch.from_numpy(a["bias"]))
+    else:
+        layer = torch.nn.MaxPool2d(2)
+    x = torch.from_numpy(a["x"]).requires_grad_(w.input_grad)
+    g = torch.from_numpy(a["g"])
+    params = list(layer.parameters())
+
+    def step() -> np.ndarray:
+        x.grad = None
+        for p in params:
+            p.grad = None
+        y = layer(x)
+        y.backward(g)
+        return y.detach().numpy()
+
+    return step
+
+
+def time_round(step: Any, steps: int) -> float:
+    """Median milliseconds of `steps` calls."""
+    times = []
+    for _ in range(steps):
+        t0 = time.perf_counter()
+        step()
+        times.append(time.perf_counter() - t0)
+    return 1e3 * statistics.median(times)
+
+
+def run(w: Workload, steps: int, rounds: int) -> dict[str, Any]:
+    a = arrays(w)
+    tt, pt = tinytorch_step(w, a), torch_step(w, a)
+    diff = float(np.max(np.abs(tt() - pt())))  # also the warm-up
+    for _ in range(3):
+        tt(), pt()
+    tt_rounds, pt_rounds = [], []
+    for _ in range(rounds):  # interleaved: a slow phase of the machine hits both
+        tt_rounds.append(time_round(tt, steps))
+        pt_rounds.append(time_round(pt, steps))
+    tt_ms, pt_ms = min(tt_rounds), min(pt_rounds)
+    ratio = tt_ms / pt_ms
+    return {
+        "workload": w.name, "tinytorch_ms": round(tt_ms, 3), "pytorch_ms": round(pt_ms, 3),
+        "ratio": round(ratio, 3), "target_ratio": w.target, "passed": ratio <= w.target,
+        "median_round_ratio": round(statistics.median(tt_rounds)
+                                    / statistics.median(pt_rounds), 3),
+        "max_output_difference": diff,
+    }
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--steps", type=int, default=30, help="timed steps per round")
+    p.add_argument("--rounds", type=int, default=5, help="alternating rounds per framework")
+    p.add_argument("--only", default=None, help="run the workloads whose name contains this")
+    p.add_argument("--report", type=Path, default=None)
+    args = p.parse_args()
+    try:
+        import torch
+    except ImportError:
+        print("PyTorch is not installed: pip install torch==2.13.0 (the CPU build)")
+        return 2
+    torch.set_num_threads(1)
+
+    rows = [run(w, args.steps, args.rounds) for w in WORKLOADS
+            if args.only is None or args.only in w.name]
+    width = max(len(r["workload"]) for r in rows)
+    print(f"{'workload (batch 64, forward + backward)':<{width}}  TinyTorch ms  PyTorch ms"
+          f"  ratio  target  median-round ratio")
+    for r in rows:
+        mark = "ok" if r["passed"] else "SLOW"
+        print(f"{r['workload']:<{width}}  {r['tinytorch_ms']:>12.3f}  {r['pytorch_ms']:>10.3f}"
+              f"  {r['ratio']:>5.2f}  <= {r['target_ratio']:<4}"
+              f"  {r['median_round_ratio']:>5.2f}  {mark}")
+    print(f"best of {args.rounds} rounds of {args.steps} steps each, one thread each; "
+          f"largest output difference {max(r['max_output_difference'] for r in rows):.2e}")
+    result = {
+        "benchmark": "conv_pool_forward_backward", "batch": BATCH, "steps": args.steps,
+        "rounds": args.rounds, "workloads": rows, "passed": all(r["passed"] for r in rows),
+        "torch": torch.__version__, "numpy": np.__version__,
+        "torch_threads": torch.get_num_threads(), "cpus": os.cpu_count(),
+        "machine": platform.processor() or platform.machine(),
+    }
+    if args.report:
+        write_json_atomic(args.report, result)
+    return 0 if result["passed"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
