@@ -299,3 +299,24 @@ def test_temp_files_of_live_writers_and_other_paths_are_kept(tmp_path):
     save_checkpoint(path, model, None, epoch=0)
     assert sorted(os.listdir(tmp_path)) == sorted(
         ["ckpt.npz", live.name, fresh.name, other.name])
+
+
+def test_zero_dimensional_buffers_and_extras_keep_their_shape(tmp_path):
+    # BatchNorm's num_batches_tracked is a 0-d buffer; np.ascontiguousarray would make it (1,)
+    from tinytorch.layers import Module
+
+    class Counted(Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = Linear(2, 2)
+            self.register_buffer("steps", Tensor(np.array(7, dtype=np.int64)))
+
+    model = Counted()
+    path = tmp_path / "c.npz"
+    save_checkpoint(path, model, None, epoch=1, extra={"scale": np.array(2.5)})
+    fresh = Counted()
+    fresh.steps.data[...] = 0
+    state = load_checkpoint(path, fresh)
+    assert fresh.steps.shape == () and fresh.steps.item() == 7
+    extra = state["extra"] if isinstance(state, dict) else state.extra
+    assert np.asarray(extra["scale"]).shape == () and float(extra["scale"]) == 2.5

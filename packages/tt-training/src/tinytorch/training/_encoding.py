@@ -46,7 +46,7 @@ def encode(obj: Any, arrays: dict[str, np.ndarray], where: str) -> Any:
                 "be stored without pickle (use numbers, bools or strings)"
             )
         key = f"data/{len(arrays)}"
-        arrays[key] = np.ascontiguousarray(obj)
+        arrays[key] = np.asarray(obj, order="C")  # keeps 0-d arrays 0-d
         return {"__ndarray__": key}
     if isinstance(obj, Tensor):
         return encode(obj.data, arrays, where)

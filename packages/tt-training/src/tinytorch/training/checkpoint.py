@@ -101,8 +101,9 @@ def save_checkpoint(
     arrays: dict[str, np.ndarray] = {}
     model_state = model.state_dict()
     for key, value in model_state.items():
-        arrays[MODEL_PREFIX + key] = np.ascontiguousarray(
-            value.data if isinstance(value, Tensor) else value
+        # C order (np.ascontiguousarray would also turn a 0-d buffer into shape (1,))
+        arrays[MODEL_PREFIX + key] = np.asarray(
+            value.data if isinstance(value, Tensor) else value, order="C"
         )
     meta = {
         "format": FORMAT,
