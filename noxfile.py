@@ -5,7 +5,7 @@
     nox -s tests [-- --no-torch]                                    everything CI runs
     nox -s lint                                                     ruff + the contract check
     nox -s build                                                    wheels/sdists in dist/, twine
-    nox -s benchmark [-- --use tt-x=PATH] [-- --steps N]            MLP step, ratio to PyTorch
+    nox -s benchmark [-- --use tt-x=PATH] [-- --steps N]            benchmarks/, ratios to PyTorch
     nox -s starters -- tt-x ... | --part N | --all [--dest DIR]     write student starters
     nox -s grade -- --student DIR [--report PATH] [--full]          grade a student's packages
     nox -s release -- tt-x {patch|minor|major} [tt-y PART] [--dry-run] bump, ranges, build

@@ -32,6 +32,9 @@ import itertools
 
 from harness import write_json_atomic
 
+#: The last module this benchmark uses: `nox -s benchmark` installs the chain up to it.
+REQUIRES = "tt-training"
+
 SIZES = (784, 256, 128, 10)
 BATCH = 128
 TARGET_RATIO = 1.3

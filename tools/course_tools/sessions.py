@@ -16,8 +16,10 @@
 
 from __future__ import annotations
 
+import ast
 import os
 import shutil
+import subprocess
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -134,18 +136,58 @@ def tests(session: Any) -> None:
     steps.finish()
 
 
+def benchmark_scripts(course: Course, bench_dir: Path = REPO / "benchmarks"
+                      ) -> list[tuple[Path, Module]]:
+    """Each benchmark script with the last module it needs, in chain order.
+
+    A script says what it needs in one module-level line, `REQUIRES = "tt-spatial"`,
+    so the session installs just the prefix of the chain that the present
+    benchmarks need; a script without that line is an error, not a guess.
+    """
+    found = []
+    for script in sorted(bench_dir.glob("*.py")):
+        tree = ast.parse(script.read_text(encoding="utf-8"), filename=str(script))
+        needs = [node.value.value for node in tree.body
+                 if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
+                 and any(isinstance(t, ast.Name) and t.id == "REQUIRES" for t in node.targets)]
+        if len(needs) != 1:
+            raise UsageError(f"benchmarks/{script.name}: needs one line "
+                             '`REQUIRES = "tt-<module>"` naming the last module it uses')
+        found.append((script, course.module(needs[0])))
+    return sorted(found, key=lambda sm: (sm[1].number, sm[0].name))
+
+
 def benchmark(session: Any) -> None:
-    """benchmarks/mlp_step.py on the installed Part I chain (swaps allowed), against PyTorch."""
+    """Every benchmark in benchmarks/ on the chain they need (swaps allowed), against PyTorch."""
     course = load()
     options = options_for(session, ("use",))
-    part = course.part(1)
-    install(session, course, part.modules, options)
+    try:
+        scripts = [(s, m) for s, m in benchmark_scripts(course)
+                   if (PACKAGES / m.dist / "pyproject.toml").is_file()]
+    except UsageError as exc:
+        session.error(str(exc))
+    if not scripts:
+        session.error("no benchmark in benchmarks/ has its packages in packages/ yet")
+    last = max(m.number for _, m in scripts)
+    install(session, course, course.modules_through(last), options)
     if not install_torch(session):
-        session.error("the benchmark needs PyTorch (torch==2.13.0, the CPU build) as its peer")
-    report = Path(session.create_tmp()).resolve() / "benchmark.json"
-    session.run("python", str(REPO / "benchmarks" / "mlp_step.py"), "--report", str(report),
-                *options.pytest_args)
-    session.log(f"report: {report}")
+        session.error("the benchmarks need PyTorch (torch==2.13.0, the CPU build) as their peer")
+    reports = Path(session.create_tmp()).resolve() / "benchmarks"
+    reports.mkdir(parents=True, exist_ok=True)
+    missed = []
+    for script, _ in scripts:
+        session.log(f"--- {script.name}")
+        # run directly, not with session.run: nox does not hand back the exit code
+        code = subprocess.run([venv_python(session), str(script), "--report",
+                               str(reports / f"{script.stem}.json"), *options.pytest_args],
+                              check=False).returncode
+        if code == 1:  # the script ran and says a ratio missed its target
+            missed.append(script.stem)
+        elif code:
+            session.error(f"{script.name} failed (exit status {code}), see above")
+    session.log(f"reports: {reports}")
+    if missed:
+        session.error(f"below target: {', '.join(missed)} (see the tables above)")
 
 
 def lint(session: Any) -> None:
