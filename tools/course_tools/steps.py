@@ -189,4 +189,6 @@ def summarize_report(report: Path, milestone: Milestone) -> str:
         value = data.get(milestone.metric, (data.get("metrics") or {}).get(milestone.metric))
     if value is None:
         return f"report: {report}"
-    return f"{milestone.metric} {value} (target {milestone.target})"
+    # the report's own target is the one the run was held to (a --quick or a per-data one)
+    goal = data.get("target", milestone.target)
+    return f"{milestone.metric} {value} (target {goal})"

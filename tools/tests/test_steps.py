@@ -37,6 +37,9 @@ def test_summarize_report(tmp_path: Path) -> None:
     assert summarize_report(report, ms) == f"{ms.metric} 0.75 (target {ms.target})"
     report.write_text(json.dumps({"metric": ms.metric, "value": 1.0, "passed": True}))
     assert summarize_report(report, ms) == f"{ms.metric} 1.0 (target {ms.target})"
+    # a --quick run held to its own target says so, not course.toml's full target
+    report.write_text(json.dumps({"metric": ms.metric, "value": 0.85, "target": 0.84}))
+    assert summarize_report(report, ms) == f"{ms.metric} 0.85 (target 0.84)"
     report.write_text(json.dumps({"other": 1}))
     assert summarize_report(report, ms) == f"report: {report}"
     report.write_text("{not json")
