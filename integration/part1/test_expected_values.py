@@ -10,7 +10,7 @@ reference implementation's, stored in `expected_values.json` beside this file.
 
 Regenerate the file after a deliberate change of the reference's numbers:
 
-    python integration/part1/make_expected.py
+    python integration/make_expected.py part1
 
 Each case says the last module it needs (`requires`), so a module's session
 (`nox -s tt-layers`) runs the cases its prefix covers. Inputs are made from
@@ -21,53 +21,19 @@ file collects with only tt-tensor installed.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pytest
+from tt_testing import ExpectedValues
+from tt_testing.expected import Values, arr, data
 
 pytestmark = pytest.mark.requires("tt-tensor")
 
-EXPECTED = Path(__file__).with_name("expected_values.json")
-REGENERATE = "python integration/part1/make_expected.py"
-RTOL, ATOL = 1e-6, 1e-9  # float64 all along: room for a different order of operations only
-
-Values = dict[str, np.ndarray]
-
-
-@dataclass(frozen=True)
-class Case:
-    name: str
-    requires: str  # the last module this case needs (its distribution)
-    run: Callable[[], Values]
-
-
-CASES: dict[str, Case] = {}
-
-
-def case(requires: str) -> Callable[[Callable[[], Values]], Callable[[], Values]]:
-    """Register a function returning named float64 arrays as a case needing `requires`."""
-
-    def register(fn: Callable[[], Values]) -> Callable[[], Values]:
-        CASES[fn.__name__] = Case(fn.__name__, requires, fn)
-        return fn
-
-    return register
-
-
-def data(*shape: int, seed: int = 0, scale: float = 1.0) -> np.ndarray:
-    """Fixed float64 inputs: `scale * sin(1.37 k + seed)`, k = 1, 2, ..."""
-    n = int(np.prod(shape))
-    return (scale * np.sin(1.37 * np.arange(1, n + 1) + seed)).reshape(shape)
-
-
-def arr(t: object) -> np.ndarray:
-    """A Tensor's (or a number's) values as a float64 array."""
-    data_ = getattr(t, "data", t)
-    return np.array(data_, dtype=np.float64)
+BOOK = ExpectedValues(Path(__file__).with_name("expected_values.json"),
+                      "python integration/make_expected.py part1")
+case = BOOK.case
 
 
 def tensor(values: np.ndarray, requires_grad: bool = False):
@@ -307,56 +273,15 @@ def trainer() -> Values:
 
 
 # -- the comparison --------------------------------------------------------------------------------
-def compute(name: str) -> Values:
-    """Run one case: its named values as float64 arrays (what is stored and compared)."""
-    return {key: np.asarray(v, dtype=np.float64) for key, v in CASES[name].run().items()}
-
-
-def load_expected(path: Path = EXPECTED) -> dict:
-    """The stored file: {"cases": {case: {key: {"shape": [...], "values": [...]}}}, ...}."""
-    if not path.is_file():
-        pytest.fail(f"{path.name} is missing: run `{REGENERATE}` with the reference installed")
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-def differences(name: str, got: Values, want: dict) -> list[str]:
-    """One line per value that differs from the stored one (empty when all agree)."""
-    problems = []
-    for key in sorted(set(want) - set(got)):
-        problems.append(f"{name}.{key}: not computed (the case changed? run `{REGENERATE}`)")
-    for key in sorted(set(got) - set(want)):
-        problems.append(f"{name}.{key}: no stored value (run `{REGENERATE}`)")
-    for key in sorted(set(got) & set(want)):
-        g = got[key]
-        w = np.array(want[key]["values"], dtype=np.float64).reshape(want[key]["shape"])
-        if g.shape != w.shape:
-            problems.append(f"{name}.{key}: shape {g.shape}, the reference gives {w.shape}")
-            continue
-        bad = ~np.isclose(g, w, rtol=RTOL, atol=ATOL)
-        if bad.any():
-            i = np.unravel_index(np.argmax(np.where(bad, np.abs(g - w), -1)), g.shape)
-            problems.append(f"{name}.{key}: {int(bad.sum())} of {g.size} values differ; at "
-                            f"{tuple(int(k) for k in i)}: got {g[i]!r}, reference {w[i]!r}")
-    return problems
-
-
 @pytest.fixture(scope="module")
 def expected() -> dict:
-    return load_expected()
+    return BOOK.load()
 
 
-@pytest.mark.parametrize(
-    "name", [pytest.param(n, marks=pytest.mark.requires(c.requires)) for n, c in CASES.items()])
+@pytest.mark.parametrize("name", BOOK.params())
 def test_values_equal_the_reference(name: str, expected: dict) -> None:
-    want = expected["cases"].get(name)
-    assert want is not None, f"{name}: not in {EXPECTED.name}; run `{REGENERATE}`"
-    problems = differences(name, compute(name), want)
-    assert not problems, "\n".join(problems)
+    BOOK.check(name, expected)
 
 
 def test_the_stored_file_has_no_stale_cases(expected: dict) -> None:
-    stale = sorted(set(expected["cases"]) - set(CASES))
-    assert not stale, f"{EXPECTED.name} has cases this file no longer defines: {stale}; " \
-                      f"run `{REGENERATE}`"
-    assert all(np.all(np.isfinite(v["values"])) for c in expected["cases"].values()
-               for v in c.values())
+    BOOK.check_no_stale_cases(expected)

@@ -1,7 +1,7 @@
 """Part II, judged without PyTorch: vision values against stored float64 numbers.
 
-As integration/part1/test_expected_values.py does for Part I (whose
-helpers `data`, `arr` and `tensor` are reused here): small fixed float64
+As integration/part1/test_expected_values.py does for Part I (both use
+tt_testing's `ExpectedValues`): small fixed float64
 examples through convolution, pooling, normalisation, label smoothing, the
 batch transforms and a short conv-net training run, each number compared
 with the reference implementation's, stored in `expected_values.json` beside
@@ -10,7 +10,7 @@ correct package may draw its random numbers in another order.
 
 Regenerate the file after a deliberate change of the reference's numbers:
 
-    python integration/part2/make_expected.py
+    python integration/make_expected.py part2
 
 Each case names the last module it needs (`requires`), so a module's session
 runs the cases its prefix covers. The modules are imported inside the cases.
@@ -18,58 +18,24 @@ runs the cases its prefix covers. The modules are imported inside the cases.
 
 from __future__ import annotations
 
-import importlib.util
-import json
-import sys
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
 
 import numpy as np
 import pytest
+from tt_testing import ExpectedValues
+from tt_testing.expected import Values, arr, data
 
 pytestmark = pytest.mark.requires("tt-tensor")
 
-EXPECTED = Path(__file__).with_name("expected_values.json")
-REGENERATE = "python integration/part2/make_expected.py"
-RTOL, ATOL = 1e-6, 1e-9
-
-Values = dict[str, np.ndarray]
+BOOK = ExpectedValues(Path(__file__).with_name("expected_values.json"),
+                      "python integration/make_expected.py part2")
+case = BOOK.case
 
 
-def _part1() -> ModuleType:
-    """Part I's value tests, imported by path, for their input and conversion helpers."""
-    name = "tt_part1_expected_values"
-    if name not in sys.modules:
-        path = Path(__file__).resolve().parents[1] / "part1" / "test_expected_values.py"
-        spec = importlib.util.spec_from_file_location(name, path)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
+def tensor(values: np.ndarray, requires_grad: bool = False):
+    from tinytorch.tensor import Tensor
 
-
-data, arr, tensor = _part1().data, _part1().arr, _part1().tensor
-
-
-@dataclass(frozen=True)
-class Case:
-    name: str
-    requires: str
-    run: Callable[[], Values]
-
-
-CASES: dict[str, Case] = {}
-
-
-def case(requires: str) -> Callable[[Callable[[], Values]], Callable[[], Values]]:
-    def register(fn: Callable[[], Values]) -> Callable[[], Values]:
-        CASES[fn.__name__] = Case(fn.__name__, requires, fn)
-        return fn
-
-    return register
+    return Tensor(values, dtype=np.float64, requires_grad=requires_grad)
 
 
 def grads_of(out, *inputs, seed: int = 90) -> Values:
@@ -220,56 +186,18 @@ def conv_net_training() -> Values:
 
 
 # -- the comparison --------------------------------------------------------------------------------
-def compute(name: str) -> Values:
-    return {key: np.asarray(v, dtype=np.float64) for key, v in CASES[name].run().items()}
-
-
-def load_expected(path: Path = EXPECTED) -> dict:
-    if not path.is_file():
-        pytest.fail(f"{path.name} is missing: run `{REGENERATE}` with the reference installed")
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-def differences(name: str, got: Values, want: dict) -> list[str]:
-    """One line per value that differs from the stored one (empty when all agree)."""
-    problems = [f"{name}.{k}: not computed (the case changed? run `{REGENERATE}`)"
-                for k in sorted(set(want) - set(got))]
-    problems += [f"{name}.{k}: no stored value (run `{REGENERATE}`)"
-                 for k in sorted(set(got) - set(want))]
-    for key in sorted(set(got) & set(want)):
-        g = got[key]
-        w = np.array(want[key]["values"], dtype=np.float64).reshape(want[key]["shape"])
-        if g.shape != w.shape:
-            problems.append(f"{name}.{key}: shape {g.shape}, the reference gives {w.shape}")
-            continue
-        bad = ~np.isclose(g, w, rtol=RTOL, atol=ATOL)
-        if bad.any():
-            i = np.unravel_index(np.argmax(np.where(bad, np.abs(g - w), -1)), g.shape)
-            problems.append(f"{name}.{key}: {int(bad.sum())} of {g.size} values differ; at "
-                            f"{tuple(int(k) for k in i)}: got {g[i]!r}, reference {w[i]!r}")
-    return problems
-
-
 @pytest.fixture(scope="module")
 def expected() -> dict:
-    return load_expected()
+    return BOOK.load()
 
 
-@pytest.mark.parametrize(
-    "name", [pytest.param(n, marks=pytest.mark.requires(c.requires)) for n, c in CASES.items()])
+@pytest.mark.parametrize("name", BOOK.params())
 def test_values_equal_the_reference(name: str, expected: dict) -> None:
-    want = expected["cases"].get(name)
-    assert want is not None, f"{name}: not in {EXPECTED.name}; run `{REGENERATE}`"
-    problems = differences(name, compute(name), want)
-    assert not problems, "\n".join(problems)
+    BOOK.check(name, expected)
 
 
 def test_the_stored_file_has_no_stale_cases(expected: dict) -> None:
-    stale = sorted(set(expected["cases"]) - set(CASES))
-    assert not stale, f"{EXPECTED.name} has cases this file no longer defines: {stale}; " \
-                      f"run `{REGENERATE}`"
-    assert all(np.all(np.isfinite(v["values"])) for c in expected["cases"].values()
-               for v in c.values())
+    BOOK.check_no_stale_cases(expected)
 
 
 def test_stored_values_agree_with_pytorch(expected: dict) -> None:

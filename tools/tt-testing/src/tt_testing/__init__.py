@@ -14,11 +14,13 @@ import numpy as np
 import pytest
 
 from .__about__ import __version__
+from .expected import ExpectedValues
 from .graph import GraphRecorder, recording_engine
 from .reasons import ORACLE_SKIPPED
 
 __all__ = [
     "ORACLE_SKIPPED",
+    "ExpectedValues",
     "GraphRecorder",
     "__version__",
     "as_array",
