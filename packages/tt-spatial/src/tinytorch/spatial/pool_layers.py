@@ -11,18 +11,25 @@ from .adaptive import adaptive_avg_pool2d
 from .pool import avg_pool2d, max_pool2d
 
 
-class MaxPool2d(Module):
-    """Maximum over kernel_size windows, PyTorch's `nn.MaxPool2d`.
-
-    stride defaults to kernel_size; padding pads with -inf. No parameters:
-    a 2x2 pool halves height and width, so the next layer costs 4x less.
-    """
+class _Pool2d(Module):
+    """What the window pools share: kernel_size, stride (default: kernel_size), padding."""
 
     def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0) -> None:
         super().__init__()
         self.kernel_size = kernel_size
         self.stride = kernel_size if stride is None else stride
         self.padding = padding
+
+    def extra_repr(self) -> str:
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class MaxPool2d(_Pool2d):
+    """Maximum over kernel_size windows, PyTorch's `nn.MaxPool2d`.
+
+    stride defaults to kernel_size; padding pads with -inf. No parameters:
+    a 2x2 pool halves height and width, so the next layer costs 4x less.
+    """
 
     def forward(self, x: Tensor) -> Tensor:
         """(N, C, H, W) -> (N, C, OH, OW)."""
@@ -30,27 +37,15 @@ class MaxPool2d(Module):
         return max_pool2d(x, self.kernel_size, self.stride, self.padding)
         ### END SOLUTION
 
-    def extra_repr(self) -> str:
-        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 
-
-class AvgPool2d(Module):
+class AvgPool2d(_Pool2d):
     """Mean over kernel_size windows, PyTorch's `nn.AvgPool2d` (padding counts as zeros)."""
-
-    def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0) -> None:
-        super().__init__()
-        self.kernel_size = kernel_size
-        self.stride = kernel_size if stride is None else stride
-        self.padding = padding
 
     def forward(self, x: Tensor) -> Tensor:
         """(N, C, H, W) -> (N, C, OH, OW)."""
         ### BEGIN SOLUTION
         return avg_pool2d(x, self.kernel_size, self.stride, self.padding)
         ### END SOLUTION
-
-    def extra_repr(self) -> str:
-        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 
 
 class AdaptiveAvgPool2d(Module):
