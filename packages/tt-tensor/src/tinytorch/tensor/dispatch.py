@@ -37,6 +37,11 @@ engine says so through `GradEngine.is_grad_enabled`), and every in-place write
 bumps the tensor's version (`t._version`). Views (`VIEW_PRIMITIVES` whose
 NumPy result shares memory with the input) share their base's counter, so
 the engine can refuse a backward pass that would read overwritten values.
+
+The seam an engine relies on (a student's tt-tensor must keep it): every
+Tensor has `_version_counter`, a one-element list `[n]` shared by a tensor and
+its views, and `_version` reads `n`. An engine keeps the list and the `n` it
+saw when it recorded a node, and compares them at backward.
 """
 
 from __future__ import annotations
