@@ -2,8 +2,8 @@
 
 Times TinyTorch's `tinytorch.spatial` and PyTorch on the same shapes and the
 same numbers, in the same process, interleaved in rounds after a warm-up,
-with one thread each (NumPy's BLAS and PyTorch's intra-op pool): on a busy
-2-core machine two threads make every ratio random. Reports TinyTorch's time
+with one thread each (NumPy's BLAS and PyTorch's intra-op pool; `_timing.py`):
+on a busy 2-core machine two threads make every ratio random. Reports TinyTorch's time
 as a ratio to PyTorch's; the targets live here, never in a test.
 
 A step is: forward, then backward with a fixed upstream gradient (the input
@@ -25,25 +25,14 @@ Needs tt-spatial (and its dependencies) and torch==2.13.0 (the CPU build).
 
 from __future__ import annotations
 
-import os
-
-# one thread for NumPy's BLAS, set before NumPy loads it
-os.environ["OMP_NUM_THREADS"] = os.environ["OPENBLAS_NUM_THREADS"] = "1"
-os.environ["MKL_NUM_THREADS"] = "1"
-
 import argparse
-import platform
-import statistics
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import _timing  # before NumPy: it pins BLAS to one thread
 import numpy as np
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "milestones"))
-from harness import write_json_atomic
 
 #: The last module this benchmark uses: `nox -s benchmark` installs the chain up to it.
 REQUIRES = "tt-spatial"
@@ -145,35 +134,13 @@ def torch_step(w: Workload, a: dict[str, np.ndarray]) -> Any:
     return step
 
 
-def time_round(step: Any, steps: int) -> float:
-    """Median milliseconds of `steps` calls."""
-    times = []
-    for _ in range(steps):
-        t0 = time.perf_counter()
-        step()
-        times.append(time.perf_counter() - t0)
-    return 1e3 * statistics.median(times)
-
-
 def run(w: Workload, steps: int, rounds: int) -> dict[str, Any]:
     a = arrays(w)
     tt, pt = tinytorch_step(w, a), torch_step(w, a)
-    diff = float(np.max(np.abs(tt() - pt())))  # also the warm-up
-    for _ in range(3):
-        tt(), pt()
-    tt_rounds, pt_rounds = [], []
-    for _ in range(rounds):  # interleaved: a slow phase of the machine hits both
-        tt_rounds.append(time_round(tt, steps))
-        pt_rounds.append(time_round(pt, steps))
-    tt_ms, pt_ms = min(tt_rounds), min(pt_rounds)
-    ratio = tt_ms / pt_ms
-    return {
-        "workload": w.name, "tinytorch_ms": round(tt_ms, 3), "pytorch_ms": round(pt_ms, 3),
-        "ratio": round(ratio, 3), "target_ratio": w.target, "passed": ratio <= w.target,
-        "median_round_ratio": round(statistics.median(tt_rounds)
-                                    / statistics.median(pt_rounds), 3),
-        "max_output_difference": diff,
-    }
+    diff = float(np.max(np.abs(tt() - pt())))
+    return {"workload": w.name, **_timing.interleave(tt, pt, steps, rounds, warmup=3,
+                                                     target=w.target),
+            "max_output_difference": diff}
 
 
 def main() -> int:
@@ -183,12 +150,9 @@ def main() -> int:
     p.add_argument("--only", default=None, help="run the workloads whose name contains this")
     p.add_argument("--report", type=Path, default=None)
     args = p.parse_args()
-    try:
-        import torch
-    except ImportError:
-        print("PyTorch is not installed: pip install torch==2.13.0 (the CPU build)")
+    torch = _timing.peer()
+    if torch is None:
         return 2
-    torch.set_num_threads(1)
 
     rows = [run(w, args.steps, args.rounds) for w in WORKLOADS
             if args.only is None or args.only in w.name]
@@ -202,15 +166,10 @@ def main() -> int:
               f"  {r['median_round_ratio']:>5.2f}  {mark}")
     print(f"best of {args.rounds} rounds of {args.steps} steps each, one thread each; "
           f"largest output difference {max(r['max_output_difference'] for r in rows):.2e}")
-    result = {
-        "benchmark": "conv_pool_forward_backward", "batch": BATCH, "steps": args.steps,
-        "rounds": args.rounds, "workloads": rows, "passed": all(r["passed"] for r in rows),
-        "torch": torch.__version__, "numpy": np.__version__,
-        "torch_threads": torch.get_num_threads(), "cpus": os.cpu_count(),
-        "machine": platform.processor() or platform.machine(),
-    }
+    result = {"benchmark": "conv_pool_forward_backward", "batch": BATCH, "workloads": rows,
+              "passed": all(r["passed"] for r in rows), **_timing.machine(torch)}
     if args.report:
-        write_json_atomic(args.report, result)
+        _timing.write_json_atomic(args.report, result)
     return 0 if result["passed"] else 1
 
 

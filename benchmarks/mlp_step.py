@@ -1,7 +1,8 @@
 """Benchmark: one training step of a 784-256-128-10 MLP (batch 128, Adam).
 
-Times TinyTorch and PyTorch (CPU) on the same shapes, in the same process,
-from the same initial weights and batches, and reports TinyTorch's time as a
+Times TinyTorch and PyTorch (CPU) on the same shapes, from the same initial
+weights and batches, in the same process, in alternating rounds after a
+warm-up, with one thread each (`_timing.py`). Reports TinyTorch's time as a
 ratio to PyTorch's. The target (at most 1.3x) lives here, never in a test.
 
 A step is: forward, cross-entropy loss, backward, Adam update, zero_grad.
@@ -16,21 +17,12 @@ Needs the Part I packages and torch==2.13.0 (the CPU build).
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import platform
-import statistics
-import subprocess
+import itertools
 import sys
-import time
 from pathlib import Path
 
+import _timing  # before NumPy: it pins BLAS to one thread
 import numpy as np
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "milestones"))
-import itertools
-
-from harness import write_json_atomic
 
 #: The last module this benchmark uses: `nox -s benchmark` installs the chain up to it.
 REQUIRES = "tt-training"
@@ -106,85 +98,28 @@ def torch_step_fn(weights):
     return step
 
 
-def time_steps(step, batches, warmup: int) -> tuple[list[float], list[float]]:
-    """Per-step seconds after `warmup` untimed steps, and every step's loss."""
-    losses, times = [], []
-    for i, (x, y) in enumerate(batches):
-        t0 = time.perf_counter()
-        losses.append(step(x, y))
-        if i >= warmup:
-            times.append(time.perf_counter() - t0)
-    return times, losses
-
-
-def worker(framework: str, steps: int) -> None:
-    """Time one framework in this process and print its results as JSON.
-
-    Each framework runs in its own process: in one process, the idle threads of
-    NumPy's BLAS pool and PyTorch's OpenMP pool spin and steal each other's
-    cores, which slows both and says nothing about either.
-    """
-    make = tinytorch_step_fn if framework == "tinytorch" else torch_step_fn
-    step = make(initial_weights())
-    times, losses = time_steps(step, make_batches(steps), warmup=min(20, steps // 5))
-    print(json.dumps({"times": times, "losses": losses}))
-
-
-def measure(framework: str, steps: int) -> dict:
-    proc = subprocess.run([sys.executable, __file__, "--worker", framework, "--steps", str(steps)],
-                          capture_output=True, text=True, check=False)
-    if proc.returncode != 0:
-        raise SystemExit(f"{framework} worker failed:\n{proc.stderr.strip()}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
-
-
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--steps", type=int, default=150, help="steps per round and framework")
+    p.add_argument("--steps", type=int, default=150, help="timed steps per round")
     p.add_argument("--rounds", type=int, default=5, help="alternating rounds per framework")
     p.add_argument("--report", type=Path, default=None)
-    p.add_argument("--worker", choices=["tinytorch", "torch"], help=argparse.SUPPRESS)
     args = p.parse_args()
-    if args.worker:
-        worker(args.worker, args.steps)
-        return 0
-    try:
-        import torch
-    except ImportError:
-        print("PyTorch is not installed: pip install torch==2.13.0 (the CPU build)")
+    torch = _timing.peer()
+    if torch is None:
         return 2
-
-    # Alternate in short rounds, and judge each framework by its best round
-    # (as timeit advises): on a shared 2-core VM, slow phases of a few seconds
-    # come and go, and the minimum is the estimate they disturb least. The
-    # median round is reported beside it.
-    tt_rounds, pt_rounds = [], []
-    for _ in range(args.rounds):
-        tt, pt = measure("tinytorch", args.steps), measure("torch", args.steps)
-        tt_rounds.append(1e3 * statistics.median(tt["times"]))
-        pt_rounds.append(1e3 * statistics.median(pt["times"]))
-    drift = max(abs(a - b) for a, b in zip(tt["losses"], pt["losses"], strict=False))
-    tt_ms, pt_ms = min(tt_rounds), min(pt_rounds)
-    ratio = tt_ms / pt_ms
-    median_ratio = statistics.median(tt_rounds) / statistics.median(pt_rounds)
-    result = {
-        "benchmark": "mlp_784_256_128_10_adam_step", "batch": BATCH,
-        "steps": args.steps, "rounds": args.rounds,
-        "tinytorch_ms": round(tt_ms, 3), "pytorch_ms": round(pt_ms, 3),
-        "ratio": round(ratio, 3), "target_ratio": TARGET_RATIO, "passed": ratio <= TARGET_RATIO,
-        "median_round_ratio": round(median_ratio, 3),
-        "tinytorch_rounds_ms": [round(t, 3) for t in tt_rounds],
-        "pytorch_rounds_ms": [round(t, 3) for t in pt_rounds],
-        "max_loss_difference": drift, "torch": torch.__version__, "numpy": np.__version__,
-        "torch_threads": torch.get_num_threads(), "cpus": os.cpu_count(),
-        "machine": platform.processor() or platform.machine(),
-    }
-    print(f"MLP 784-256-128-10, batch {BATCH}, Adam: TinyTorch {tt_ms:.2f} ms/step, "
-          f"PyTorch {pt_ms:.2f} ms/step -> ratio {ratio:.2f} (target <= {TARGET_RATIO}); "
-          f"best of {args.rounds} rounds each, median round ratio {median_ratio:.2f}")
-    print(f"same numbers: largest loss difference over {args.steps} steps = {drift:.2e}")
+    tt, pt, drift = _timing.same_numbers(tinytorch_step_fn(initial_weights()),
+                                 torch_step_fn(initial_weights()), make_batches(20))
+    result = {"benchmark": "mlp_784_256_128_10_adam_step", "batch": BATCH,
+              **_timing.interleave(tt, pt, args.steps, args.rounds, warmup=0,
+                                   target=TARGET_RATIO),
+              "max_loss_difference": drift, **_timing.machine(torch)}
+    print(f"MLP 784-256-128-10, batch {BATCH}, Adam: TinyTorch {result['tinytorch_ms']:.2f} "
+          f"ms/step, PyTorch {result['pytorch_ms']:.2f} ms/step -> ratio {result['ratio']:.2f} "
+          f"(target <= {TARGET_RATIO}); best of {args.rounds} rounds each, median round ratio "
+          f"{result['median_round_ratio']:.2f}")
+    print(f"same numbers: largest loss difference over the 20 warm-up steps = {drift:.2e}")
     if args.report:
-        write_json_atomic(args.report, result)
+        _timing.write_json_atomic(args.report, result)
     return 0 if result["passed"] else 1
 
 

@@ -143,9 +143,10 @@ def benchmark_scripts(course: Course, bench_dir: Path = REPO / "benchmarks"
     A script says what it needs in one module-level line, `REQUIRES = "tt-spatial"`,
     so the session installs just the prefix of the chain that the present
     benchmarks need; a script without that line is an error, not a guess.
+    Files whose name starts with `_` are shared helpers, not benchmarks.
     """
     found = []
-    for script in sorted(bench_dir.glob("*.py")):
+    for script in sorted(bench_dir.glob("[!_]*.py")):  # `_timing.py` is a helper
         tree = ast.parse(script.read_text(encoding="utf-8"), filename=str(script))
         needs = [node.value.value for node in tree.body
                  if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)

@@ -149,3 +149,36 @@ def test_where_errors():
         where(Tensor([1.0, 0.0]), Tensor([1.0, 2.0]), 0.0)
     with pytest.raises(ValueError, match=r"condition \(2,\), a \(3,\) and b \(\)"):
         where(Tensor([True, False]), Tensor([1.0, 2.0, 3.0]), 0.0)
+
+
+SPECIAL = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 1e-40, -2.5])
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.float16, np.int64, np.int32,
+                                   np.uint8, np.bool_])
+@pytest.mark.parametrize(("sc", "sa", "sb"), [((64, 80), (64, 80), ()),
+                                              ((64, 1), (64, 80), (80,)),
+                                              ((80,), (64, 80), (64, 80)),
+                                              ((3, 64, 40), (), (64, 40))])
+def test_where_fast_kernel_has_the_plain_versions_bits(rng, dtype, sc, sa, sb):
+    from tinytorch.tensor.bitselect import SMALL
+    from tinytorch.tensor.ops_binary import _where, _where_reference
+
+    def draw(shape):
+        if np.dtype(dtype).kind == "f":
+            with np.errstate(over="ignore"):
+                return rng.choice(SPECIAL, shape).astype(dtype)  # -0.0, inf, NaN, subnormal
+        return rng.integers(0, 2 if dtype is np.bool_ else 100, shape).astype(dtype)
+
+    cond, a, b = rng.random(sc) > 0.5, draw(sa), draw(sb)
+    assert np.prod(np.broadcast_shapes(sc, sa, sb)) >= SMALL  # the fast path runs
+    fast, plain = _where(a, b, cond), _where_reference(a, b, cond)
+    assert fast.dtype == plain.dtype and fast.shape == plain.shape
+    width = f"u{plain.dtype.itemsize}"
+    np.testing.assert_array_equal(fast.view(width), plain.view(width))
+    # strided views (a transpose) and a 0-d zero `b`, a ReLU's case
+    at = np.ascontiguousarray(draw((80, 64))).T
+    zero = np.zeros((), dtype)
+    cond2 = rng.random((64, 80)) > 0.5
+    np.testing.assert_array_equal(_where(at, zero, cond2).view(width),
+                                  _where_reference(at, zero, cond2).view(width))
