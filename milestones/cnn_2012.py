@@ -23,8 +23,8 @@ binary files (`DIR/cifar-10-binary.tar.gz` or its extracted
 
 `--quick` (CI) trains on a 6000-image subset for 3 epochs (smaller batches)
 and is held to course.toml's `"fashion-mnist --quick"` target and to a CNN
-that merely leads the MLP; the full run takes about 12 minutes on one core
-(docs/benchmarks.md).
+that merely leads the MLP (84.9 / 85.4 / 85.7 % for seeds 0 / 1 / 2, about 40 s).
+The full run takes about 15 minutes on one core (docs/benchmarks.md).
 
 Needs modules 01-12. `--plot` needs matplotlib (optional).
 
@@ -76,7 +76,9 @@ class Setup:
 
 
 SETUPS = {
-    "fashion-mnist": Setup(epochs=10, quick_epochs=3, mlp_epochs=20, widths=(32, 64),
+    # Three blocks (28 -> 14 -> 7 -> 3): with two (32, 64) the CNN led the MLP by only
+    # 1.77 points on seed 1; with three by 2.67 / 2.64 / 2.64 on seeds 0 / 1 / 2.
+    "fashion-mnist": Setup(epochs=10, quick_epochs=3, mlp_epochs=20, widths=(32, 64, 128),
                            hidden=128, lr=2e-3, shift=False),
     "cifar10": Setup(epochs=30, quick_epochs=2, mlp_epochs=20, widths=(32, 64, 128),
                      hidden=256, lr=2e-3, shift=True),

@@ -160,9 +160,9 @@ SPECIAL = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 1e-40, -2.5])
                                               ((64, 1), (64, 80), (80,)),
                                               ((80,), (64, 80), (64, 80)),
                                               ((3, 64, 40), (), (64, 40))])
-def test_where_fast_kernel_has_the_plain_versions_bits(rng, dtype, sc, sa, sb):
-    from tinytorch.tensor.bitselect import SMALL
-    from tinytorch.tensor.ops_binary import _where, _where_reference
+def test_where_has_np_where_s_bits(rng, dtype, sc, sa, sb):
+    """`where`'s fast kernel (a bitwise select, on outputs of 4096 numbers or more, as
+    these are) against its plain twin, np.where: the very same bits."""
 
     def draw(shape):
         if np.dtype(dtype).kind == "f":
@@ -170,15 +170,18 @@ def test_where_fast_kernel_has_the_plain_versions_bits(rng, dtype, sc, sa, sb):
                 return rng.choice(SPECIAL, shape).astype(dtype)  # -0.0, inf, NaN, subnormal
         return rng.integers(0, 2 if dtype is np.bool_ else 100, shape).astype(dtype)
 
+    def bits(x):
+        return np.asarray(x).view(f"u{np.dtype(dtype).itemsize}")
+
     cond, a, b = rng.random(sc) > 0.5, draw(sa), draw(sb)
-    assert np.prod(np.broadcast_shapes(sc, sa, sb)) >= SMALL  # the fast path runs
-    fast, plain = _where(a, b, cond), _where_reference(a, b, cond)
-    assert fast.dtype == plain.dtype and fast.shape == plain.shape
-    width = f"u{plain.dtype.itemsize}"
-    np.testing.assert_array_equal(fast.view(width), plain.view(width))
-    # strided views (a transpose) and a 0-d zero `b`, a ReLU's case
+    assert np.prod(np.broadcast_shapes(sc, sa, sb)) >= 4096
+    out = where(Tensor(cond), Tensor(a), Tensor(b)).data
+    plain = np.where(cond, a, b)
+    assert out.dtype == plain.dtype and out.shape == plain.shape
+    np.testing.assert_array_equal(bits(out), bits(plain))
+    # a strided view (a transpose) and a 0-d zero `b`: a ReLU's case
     at = np.ascontiguousarray(draw((80, 64))).T
-    zero = np.zeros((), dtype)
     cond2 = rng.random((64, 80)) > 0.5
-    np.testing.assert_array_equal(_where(at, zero, cond2).view(width),
-                                  _where_reference(at, zero, cond2).view(width))
+    zero = np.zeros((), dtype)
+    np.testing.assert_array_equal(bits(where(Tensor(cond2), Tensor(at), Tensor(zero)).data),
+                                  bits(np.where(cond2, at, zero)))
