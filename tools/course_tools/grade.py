@@ -1,86 +1,76 @@
-"""Grade a student's packages, each one on its own, in the reference chain.
+"""Grade a student's packages, each one on its own, in the reference chain, in a sandbox.
 
     nox -s grade -- --student DIR [--report PATH] [--full] [--only-tests] [--no-torch]
-                    [--timeout SECONDS]
+                    [--timeout SECONDS] [--test-timeout SECONDS] [--memory GIB]
 
 DIR holds the student's package folders (each with a `pyproject.toml` whose
 `[project].name` is a module of course.toml, e.g. `tt-autograd`) and/or built
-wheels. For each of them, in course order:
+wheels (found by the name in their METADATA). For each of them, in course order:
 
-1. install the prefix of the chain through the end of the package's part, with
+1. intake (intake.py): refuse, with the reason, a package that ships what would
+   run outside the code under test (build hooks, `.pth` files, entry points,
+   stray files, foreign dependencies); nothing of it has run yet;
+2. install the prefix of the chain through the end of the package's part, with
    that one package swapped in and every other module the reference
    (`install.install_chain`: built, installed non-editable, probed);
-2. run the module's own reference tests (`packages/<dist>/tests`, against the
-   installed student package), the integration tests of its part and the
-   milestones that need the module and that the part unlocks (`--quick`
+3. in the sandbox (sandbox.py: no network, its own processes, read-only course
+   files without the module's reference source, limits on time, memory and
+   output): the module's own reference tests, its differential cases, the
+   integration tests of its part and the milestones it unlocks (`--quick`
    unless `--full`);
-3. record counts from pytest's `--junitxml` and the milestones' JSON reports.
+4. outside the sandbox, once its processes are gone: check the evidence. Test
+   reports are held against the tests the trusted reference venv collects and
+   against pytest's exit status (evidence.py); case outputs are compared
+   value by value with the reference's (differential.py);
+5. score: the weighted evidence of course.toml's `[grading]` (scoring.py).
 
 `--only-tests` installs the prefix through the module only and runs only its
-own tests: the quick check, and what the tooling's own tests use.
+own tests and cases: the quick check, and what the tooling's own tests use.
 
-Score: the fraction of the module's own tests that passed, counting failures
-and errors (a test file that does not even import against the student's
-package counts as all the tests the reference collects in it) and leaving
-out skipped tests (the PyTorch oracle checks skip without PyTorch). The
-integration tests and the milestones are reported beside the score, not in
-it. A package that does not build, install or import scores 0, with the
-one-paragraph reason from `InstallFailure`; the others are still graded.
+The checkout is fingerprinted before and after (checkout.py): if grading
+changed it, no grade is reported. Without bubblewrap grading still runs, and
+the report's first line says it is unsandboxed and not tamper-proof.
 
 One venv per graded package (under the session's temp folder, kept until
 the next grade for a look inside): a student's package may pin or pull in
-other dependencies (`numpy<2`), and in a shared venv those would stay for
-the packages graded after it. With uv and its cache warm, a fresh venv with
-NumPy and pytest costs about 1.5 s and PyTorch about 1 s more (measured), a
-few percent of grading a package, which is mostly building the chain's wheels.
+other dependencies, and in a shared venv those would stay for the packages
+graded after it. One more venv holds the reference chain (reference.py).
 
 Writes `PATH.json` (machine-readable, atomically) and `PATH.md` (the table,
 also printed), and keeps in `PATH.files/<dist>/` the wheels, build/install
-logs, JUnit XML and milestone reports of each package (the logs a reason
-names); PATH defaults to `reports/grade-<timestamp>`.
+logs, JUnit XML, case outputs and milestone reports of each package (the logs
+a reason names); PATH defaults to `reports/grade-<timestamp>`.
 """
 
 from __future__ import annotations
 
 import datetime
 import json
-import os
-import re
 import shutil
-import sys
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import nox.command
 
+from . import checkout, classroom, differential, intake, sandbox, scoring
+from .evidence import Counts, check, parse_junit
 from .files import write_atomic
-from .install import (
-    InstallFailure,
-    find_uv,
-    install_chain,
-    install_torch,
-    pip_install,
-    venv_python,
-)
+from .grade_report import files_dir, report_data, write_report
+from .install import InstallFailure, Refused, install_chain, install_torch
+from .intake import Skipped, Submission, discover
 from .manifest import REPO, Course, Module, load, missing_packages, package_dir
-from .options import Swap, UsageError, _Parser, normalize
+from .options import Swap, UsageError, _Parser
+from .reference import GRADING_EXTRAS, PYTEST_PLUGINS, Reference
+from .sandbox import Limits, Outcome
 from .steps import Steps, has_tests
+from .workspace import Workspace
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
-
-SCORING = (
-    "score = passed / (passed + failed + errors) of the module's own reference tests "
-    "(skipped tests do not count; a test file that does not import counts as all the tests "
-    "the reference collects in it); 0 when the package does not build, install or import; "
-    "integration tests and milestones are reported beside it, not in it"
-)
+__all__ = ["Counts", "Grade", "GradeOptions", "Skipped", "Submission", "discover",
+           "grade_session", "parse_junit"]
 
 
 # --- arguments -------------------------------------------------------------------------
@@ -95,35 +85,76 @@ class GradeOptions:
     torch: bool = True
     timeout: int = 900  # seconds one step (a test run, a milestone) may take
     pytest_args: list[str] = field(default_factory=list)
+    test_timeout: int = 120  # seconds one test may take
+    memory_gib: float = 6.0  # address space of each process of a step
+    # a class (classroom.py): exactly one of student / class_dir / merge is the input
+    class_dir: Path | None = None
+    jobs: int = 1
+    merge: Path | None = None
+    slurm: Path | None = None
+    github: Path | None = None
+    passed_on: list[str] = field(default_factory=list)  # options a student's job gets
+
+    def limits(self) -> Limits:
+        return Limits(seconds=self.timeout, memory_bytes=int(self.memory_gib * 2**30))
 
 
 def parse_grade_options(posargs: Sequence[str], base: Path, now: datetime.datetime | None = None
                         ) -> GradeOptions:
-    """`--student DIR [--report PATH] [--full] [--only-tests] [--no-torch] [--timeout S]
-    [-- PYTEST ARGS]`."""
+    """`--student DIR | --class DIR [--jobs N] [--slurm F | --github F] | --merge DIR`,
+    `[--report PATH] [--full] [--only-tests] [--no-torch] [--timeout S] [--test-timeout S]
+    [--memory GIB] [-- PYTEST ARGS]`."""
     args = list(posargs)
     pytest_args: list[str] = []
     if "--" in args:
         cut = args.index("--")
         args, pytest_args = args[:cut], args[cut + 1 :]
     p = _Parser(prog="nox -s grade --", add_help=False)
-    p.add_argument("--student", required=True, metavar="DIR",
-                   help="folder with the student's tt-* package folders and/or wheels")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--student", metavar="DIR",
+                       help="folder with the student's tt-* package folders and/or wheels")
+    which.add_argument("--class", dest="class_dir", metavar="DIR",
+                       help="folder with one such folder per student: grade them all")
+    which.add_argument("--merge", metavar="DIR",
+                       help="combine the students' JSON reports in DIR into the gradebook")
+    p.add_argument("--jobs", type=int, default=1, metavar="N",
+                   help="--class: grade N students at once (default 1)")
+    emit = p.add_mutually_exclusive_group()
+    emit.add_argument("--slurm", metavar="FILE",
+                      help="--class: write a Slurm job array (a task a student) instead")
+    emit.add_argument("--github", metavar="FILE",
+                      help="--class: write a GitHub Actions workflow (a matrix) instead")
     p.add_argument("--report", metavar="PATH",
                    help="write PATH.json and PATH.md (default reports/grade-<timestamp>)")
     p.add_argument("--full", action="store_true", help="milestones without --quick")
     p.add_argument("--only-tests", action="store_true",
-                   help="each module's own tests only: no integration tests, no milestones")
+                   help="each module's own tests and cases only: no integration tests, no "
+                        "milestones")
     p.add_argument("--no-torch", action="store_true", help="do not install the PyTorch oracle")
     p.add_argument("--timeout", type=int, default=900, metavar="SECONDS",
-                   help="stop a test run or milestone of a student's package after this long "
-                        "(default 900): a package that hangs fails that step, the rest goes on")
+                   help="stop a step that runs the student's code (the import, a test run, "
+                        "the cases, a milestone) after this long (default 900): it fails, "
+                        "the rest goes on")
+    p.add_argument("--test-timeout", type=int, default=120, metavar="SECONDS",
+                   help="stop one test after this long (default 120): it fails, the others run")
+    p.add_argument("--memory", type=float, default=6.0, metavar="GIB",
+                   help="address space each process of a step may use (default 6 GiB)")
     ns = p.parse_args(args)
-    if ns.timeout <= 0:
-        raise UsageError(f"--timeout {ns.timeout}: give a number of seconds > 0")
-    student = (base / Path(ns.student).expanduser()).resolve()
-    if not student.is_dir():
-        raise UsageError(f"--student {ns.student}: {student} is not a folder")
+    for flag, value in (("--timeout", ns.timeout), ("--test-timeout", ns.test_timeout),
+                        ("--memory", ns.memory)):
+        if value <= 0:
+            raise UsageError(f"{flag} {value}: give a number > 0")
+    if ns.jobs < 1:
+        raise UsageError(f"--jobs {ns.jobs}: give a number >= 1")
+    if (ns.slurm or ns.github or ns.jobs > 1) and not ns.class_dir:
+        raise UsageError("--jobs, --slurm and --github go with --class DIR")
+    folders = {}
+    for flag, value in (("--student", ns.student), ("--class", ns.class_dir),
+                        ("--merge", ns.merge)):
+        if value is not None:
+            folders[flag] = (base / Path(value).expanduser()).resolve()
+            if not folders[flag].is_dir():
+                raise UsageError(f"{flag} {value}: {folders[flag]} is not a folder")
     if ns.report:
         report = (base / Path(ns.report).expanduser()).resolve()
         if report.suffix in (".json", ".md"):
@@ -131,130 +162,20 @@ def parse_grade_options(posargs: Sequence[str], base: Path, now: datetime.dateti
     else:
         stamp = (now or datetime.datetime.now()).strftime("%Y%m%d-%H%M%S")
         report = REPO / "reports" / f"grade-{stamp}"
-    return GradeOptions(student, report, ns.full, ns.only_tests, not ns.no_torch, ns.timeout,
-                        pytest_args)
-
-
-# --- what is in DIR --------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Submission:
-    """One package of the student's: a course module and the folder or wheel holding it."""
-
-    module: Module
-    path: Path
-
-
-@dataclass(frozen=True)
-class Skipped:
-    path: str
-    reason: str
-
-
-def identify(path: Path, course: Course) -> tuple[Module | None, str]:
-    """The course module a folder or wheel holds, or None and why not."""
-    dists = {m.dist: m for m in course.modules}
-    if path.is_dir():
-        pyproject = path / "pyproject.toml"
-        if not pyproject.is_file():
-            return None, "no pyproject.toml: not a package folder"
-        try:
-            name = str(tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["name"])
-        except (tomllib.TOMLDecodeError, KeyError, TypeError, UnicodeDecodeError) as exc:
-            # a broken pyproject in a folder named after a module is graded (and fails to
-            # build, with the reason); anything else is not ours to guess
-            if normalize(path.name) in dists:
-                return dists[normalize(path.name)], ""
-            return None, f"cannot read [project].name from pyproject.toml ({exc})"
-    elif path.suffix == ".whl":
-        name = path.name.split("-")[0]
-    else:
-        return None, "neither a package folder nor a wheel (.whl)"
-    module = dists.get(normalize(name))
-    if module is None:
-        return None, f"{name!r} is not a tt-* module of course.toml"
-    return module, ""
-
-
-def discover(folder: Path, course: Course) -> tuple[list[Submission], list[Skipped]]:
-    """The student's packages in course order, and the entries that are not graded.
-
-    Hidden entries (`.git`, `.DS_Store`) are ignored; a module given twice is an error
-    that names both paths.
-    """
-    found: dict[str, Submission] = {}
-    skipped: list[Skipped] = []
-    for path in sorted(folder.iterdir()):
-        if path.name.startswith("."):
-            continue
-        module, reason = identify(path, course)
-        if module is None:
-            skipped.append(Skipped(str(path), reason))
-            continue
-        if module.dist in found:
-            raise UsageError(
-                f"{module.dist} appears twice in {folder}: {found[module.dist].path} and "
-                f"{path}; keep one of them"
-            )
-        found[module.dist] = Submission(module, path)
-    return sorted(found.values(), key=lambda s: s.module.number), skipped
+    passed_on = [flag for flag, on in (("--full", ns.full), ("--only-tests", ns.only_tests),
+                                       ("--no-torch", ns.no_torch)) if on]
+    passed_on += ["--timeout", str(ns.timeout), "--test-timeout", str(ns.test_timeout),
+                  "--memory", f"{ns.memory:g}"]
+    emitted = {k: (base / Path(v).expanduser()).resolve() if v else None
+               for k, v in (("slurm", ns.slurm), ("github", ns.github))}
+    return GradeOptions(folders.get("--student") or folders.get("--class")
+                        or folders["--merge"], report, ns.full, ns.only_tests,
+                        not ns.no_torch, ns.timeout, pytest_args, ns.test_timeout, ns.memory,
+                        folders.get("--class"), ns.jobs, folders.get("--merge"),
+                        emitted["slurm"], emitted["github"], passed_on)
 
 
 # --- results ---------------------------------------------------------------------------
-
-
-@dataclass
-class Counts:
-    """pytest's outcome counts, one per test case of a JUnit XML report."""
-
-    passed: int = 0
-    failed: int = 0
-    errors: int = 0
-    skipped: int = 0
-    status: str = "passed"  # passed | failed | skipped (what the step did)
-    detail: str = ""
-    # Test files that failed to import against the student's package: pytest
-    # reports each as ONE error, but it holds many tests. `uncollected` is how
-    # many tests the reference collects in those files, counted as failed.
-    broken_files: list[str] = field(default_factory=list)
-    uncollected: int = 0
-
-    @property
-    def ran(self) -> int:
-        return self.passed + self.failed + self.errors + self.uncollected
-
-    def summary(self) -> str:
-        if self.status == "skipped":
-            return f"skipped ({self.detail})"
-        text = f"{self.passed}/{self.ran}"
-        bad = [f"{n} {w}" for n, w in ((self.failed, "failed"), (self.errors, "errors"),
-                                       (self.uncollected, "in files that did not import"),
-                                       (self.skipped, "skipped")) if n]
-        return text + (f" ({', '.join(bad)})" if bad else "") + (
-            f" [{self.detail}]" if self.detail else "")
-
-
-def parse_junit(path: Path) -> Counts:
-    """Count the test cases of a pytest `--junitxml` file by outcome."""
-    counts = Counts()
-    for case in ET.parse(path).getroot().iter("testcase"):
-        tags = {child.tag for child in case}
-        error = case.find("error")
-        if error is not None and error.get("message") == "collection failure":
-            counts.broken_files.append(case.get("name", ""))  # dotted: pkg.tests.test_x
-            continue
-        if "failure" in tags:
-            counts.failed += 1
-        elif "error" in tags:
-            counts.errors += 1
-        elif "skipped" in tags:
-            counts.skipped += 1
-        else:
-            counts.passed += 1
-    bad = counts.failed or counts.errors or counts.broken_files
-    counts.status = "failed" if bad else "passed"
-    return counts
 
 
 @dataclass
@@ -265,12 +186,16 @@ class Grade:
     module: int
     part: int
     source: str
-    status: str = "graded"  # graded | install failed (build, install or import) | not graded
+    # graded | refused | install failed (build, install or import) | not graded
+    status: str = "graded"
     score: float | None = None
     reason: str = ""
     tests: Counts | None = None
+    cases: dict[str, Any] | None = None  # {passed, total, differ: [...], detail}
     integration: Counts | None = None
     milestones: dict[str, dict[str, Any]] = field(default_factory=dict)
+    formula: str = ""
+    limits: list[str] = field(default_factory=list)  # "tests: time limit (900 s)"
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -280,6 +205,19 @@ def score(tests: Counts | None) -> float:
     if tests is None or tests.ran == 0:
         return 0.0
     return round(tests.passed / tests.ran, 4)
+
+
+def evidence(grade: Grade) -> dict[str, float | None]:
+    """The fraction passed of each kind of evidence that ran (None: did not run)."""
+    def ran(counts: Counts | None) -> float | None:
+        return None if counts is None or counts.status == "skipped" else score(counts)
+
+    ms = [r for r in grade.milestones.values() if r["status"] != "skipped"]
+    cases = grade.cases
+    return {"tests": ran(grade.tests),
+            "cases": None if not cases or not cases["total"] else cases["passed"] / cases["total"],
+            "integration": ran(grade.integration),
+            "milestones": sum(r["passed"] for r in ms) / len(ms) if ms else None}
 
 
 def milestone_result(report: Path, status: str, detail: str) -> dict[str, Any]:
@@ -303,61 +241,6 @@ def milestone_result(report: Path, status: str, detail: str) -> dict[str, Any]:
 # --- grading one package ---------------------------------------------------------------
 
 
-class _Workspace:
-    """A nox session, seen by `install_chain` and `Steps`, that works in a venv of its own.
-
-    `bin` and `run` point at the package's venv; `create_tmp` at its folder of the
-    report's files (wheels, logs, JUnit XML, milestone reports: kept with the report,
-    so the log a reason names is still there later); logging goes to the real session.
-    """
-
-    def __init__(self, session: Any, files: Path, venv: Path, timeout: int | None = None) -> None:
-        self._session = session
-        self._tmp = files
-        self.venv = venv
-        self.timeout = timeout
-
-    @property
-    def bin(self) -> str:
-        return str(self.venv / ("Scripts" if sys.platform == "win32" else "bin"))
-
-    def create_tmp(self) -> str:
-        self._tmp.mkdir(parents=True, exist_ok=True)
-        return str(self._tmp)
-
-    def create_venv(self) -> None:
-        """A bare venv with the session's Python (uv when there is one)."""
-        uv, python = find_uv(), venv_python(self._session)
-        if uv:
-            cmd = [uv, "venv", "-q", "--python", python, str(self.venv)]
-        else:
-            cmd = [python, "-m", "venv", str(self.venv)]
-        self._session.run(*cmd, silent=True, external=True)
-
-    def run(self, *args: str, env: dict[str, str | None] | None = None,
-            success_codes: Sequence[int] | None = None, silent: bool = False, **_: Any) -> Any:
-        """`session.run` in this venv: its bin first on PATH, commands found there first."""
-        full: dict[str, str | None] = {**os.environ, **(env or {})}
-        full["PATH"] = self.bin + os.pathsep + os.environ.get("PATH", "")
-        full["VIRTUAL_ENV"] = str(self.venv)
-        return nox.command.run(self._limited(list(args)), env=full, paths=[self.bin],
-                               silent=silent, success_codes=success_codes, external=True)
-
-    def _limited(self, args: list[str]) -> list[str]:
-        """`args` under coreutils' `timeout` (TERM, then KILL 10 s later), where it exists.
-
-        The student's code runs inside these commands, and a loop that never
-        ends must cost one step, not the whole class's grading.
-        """
-        limiter = shutil.which("timeout")
-        if not self.timeout or limiter is None:
-            return args
-        return [limiter, "--kill-after=10", str(self.timeout), *args]
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._session, name)
-
-
 def chain_for(course: Course, sub: Submission, only_tests: bool) -> tuple[tuple[Module, ...],
                                                                           str]:
     """The prefix to install (through the part's end), or the module's, and why it is shorter."""
@@ -372,11 +255,19 @@ def chain_for(course: Course, sub: Submission, only_tests: bool) -> tuple[tuple[
                  "): installed through this module only; no integration tests or milestones")
 
 
-def grade_one(session: Any, course: Course, sub: Submission, options: GradeOptions,
-              tmp: Path, venv: Path) -> Grade:
-    """Install the chain with this one package swapped in, run its checks, count.
+def readable(module: Module) -> list[Path]:
+    """The course files a module's sandboxed steps may read: never the reference source."""
+    pkg = package_dir(module.dist)
+    return [REPO / "course.toml", REPO / "pyproject.toml", pkg / "pyproject.toml", pkg / "tests",
+            REPO / "integration", REPO / "milestones", REPO / "grading"]
 
-    `tmp` receives the wheels, logs and reports of this package; `venv` is its venv.
+
+def grade_one(session: Any, course: Course, sub: Submission, options: GradeOptions,
+              tmp: Path, venv: Path, ref: Reference, isolate: bool = True) -> Grade:
+    """Install the chain with this one package swapped in, run its checks sandboxed, count.
+
+    `tmp` receives the wheels, logs and reports of this package; `venv` is its venv;
+    `ref` the trusted reference venv the evidence is checked against.
     """
     m = sub.module
     grade = Grade(m.dist, m.number, m.part, str(sub.path))
@@ -392,205 +283,131 @@ def grade_one(session: Any, course: Course, sub: Submission, options: GradeOptio
         return grade
     if note:
         grade.notes.append(note)
+    refusals = intake.refusals_of_folder(sub.path, m) if sub.path.is_dir() else []
+    if refusals:
+        grade.status, grade.score = "refused", 0.0
+        grade.reason = f"{m.dist} is refused: {'; '.join(refusals)}"
+        return grade
     session.log(f"=== grading {m.label} from {sub.path}")
-    ws = _Workspace(session, tmp, venv, options.timeout)
+    ref.ensure(chain)
+    ws = Workspace(session, tmp, venv, options.limits(), isolate)
+    ws.readable = readable(m)
+    ws.wheel_cache = ref.wheel_cache
     ws.create_venv()
     try:
-        install_chain(ws, chain, {m.dist: Swap(m.dist, sub.path, "--student")})
+        install_chain(ws, chain, {m.dist: Swap(m.dist, sub.path, "--student")},
+                      extra=GRADING_EXTRAS,
+                      vet=lambda p, wheel: intake.refusals_of_wheel(wheel, p.module, course))
     except InstallFailure as exc:
         session.warn(f"{m.dist}: {exc}")
-        grade.status, grade.score, grade.reason = "install failed", 0.0, str(exc)
+        grade.status = "refused" if isinstance(exc, Refused) else "install failed"
+        grade.score, grade.reason = 0.0, str(exc)
+        _limit(grade, "import probe", ws.last, ws.sandbox().limits)
+        if "MemoryError" in str(exc) and not grade.limits:
+            grade.limits.append(f"import probe: {ws.sandbox().limits.describe('memory')} hit")
         return grade
     if options.torch:
         install_torch(ws)
 
-    grade.tests = _pytest(ws, f"{m.dist} tests", tests_dir, tmp / "tests.xml", options)
-    if grade.tests.broken_files:
-        count_broken_files(ws, m, grade.tests, tmp)
-    grade.score = score(grade.tests)
+    grade.tests = _pytest(ws, ref, "tests", tests_dir, tmp, options, grade)
+    grade.cases = _cases(ws, ref, m, tmp, grade)
+    if not (options.only_tests or note):
+        _part_checks(ws, ref, course, m, tmp, options, grade)
+    weights = scoring.weights()
+    parts, notes = scoring.corroborate(evidence(grade), weights["corroboration"])
+    grade.notes += notes
+    grade.score, grade.formula = scoring.combine(parts, weights)
     if grade.tests.ran == 0:
         grade.reason = "no test ran: " + (grade.tests.detail or "pytest collected nothing")
-    if options.only_tests or note:
-        return grade
-    part = course.part(m.part)
-    folder = REPO / "integration" / f"part{part.number}"
-    if has_tests(folder):
-        grade.integration = _pytest(ws, f"integration part{part.number}", folder,
-                                    tmp / "integration.xml", options)
-    else:
-        grade.integration = Counts(status="skipped",
-                                   detail=f"integration/part{part.number}/ has no tests yet")
-    wanted = [ms for ms in course.milestones if m.number <= ms.requires <= part.through]
-    steps = Steps(ws)
-    reports = tmp / "milestones"
-    reports.mkdir(parents=True, exist_ok=True)
-    steps.milestones(wanted, reports, options.full)
-    for ms, step in zip(wanted, steps.done, strict=True):
-        grade.milestones[ms.name] = milestone_result(reports / f"{ms.name}.json", step.status,
-                                                     step.detail)
     return grade
 
 
-def count_broken_files(ws: Any, module: Module, tests: Counts, tmp: Path) -> None:
-    """Count, with the reference installed, the tests of files that did not import.
-
-    A test file that fails to import against the student's package (a missing
-    public name, an error at import time) is one "collection failure" in
-    pytest's report, however many tests it holds; counting it as one would
-    let a student lose one test where the reference has fifty. So the
-    reference package goes back into this package's venv (the venv is this
-    submission's alone and is not used after), pytest collects those files,
-    and each collected test counts as failed.
-    """
-    # JUnit names are dotted paths from pytest's rootdir: the package folder
-    # (its pyproject.toml configures pytest) or, failing that, the repository.
-    files = []
-    for name in tests.broken_files:
-        rel = name.replace(".", "/") + ".py"
-        found = [base / rel for base in (package_dir(module.dist), REPO) if (base / rel).is_file()]
-        files += found[:1]
-    log = tmp / "reference-collect.log"
-    code, _ = pip_install(venv_python_of(ws), ["--force-reinstall", "--no-deps",
-                                               str(package_dir(module.dist))], log)
-    if code != 0 or not files:
-        tests.uncollected = len(tests.broken_files)  # at least one each
-        tests.detail = f"could not count the tests of files that did not import (see {log})"
-        return
-    out = ws.run("python", "-m", "pytest", "--collect-only", "-q", "--import-mode=importlib",
-                 "-p", "no:cacheprovider", *map(str, files), silent=True, success_codes=[0, 5])
-    tests.uncollected = sum(1 for line in str(out or "").splitlines() if "::" in line)
-    tests.uncollected = max(tests.uncollected, len(tests.broken_files))
+def _part_checks(ws: Workspace, ref: Reference, course: Course, m: Module, tmp: Path,
+                 options: GradeOptions, grade: Grade) -> None:
+    """The part's integration tests and the milestones the module unlocks, sandboxed."""
+    part = course.part(m.part)
+    folder = REPO / "integration" / f"part{part.number}"
+    if has_tests(folder):
+        grade.integration = _pytest(ws, ref, "integration", folder, tmp, options, grade)
+    else:
+        grade.integration = Counts(status="skipped",
+                                   detail=f"integration/part{part.number}/ has no tests yet")
+    steps = Steps(ws)
+    ws.outdir = tmp / "milestones"
+    for ms in [ms for ms in course.milestones if m.number <= ms.requires <= part.through]:
+        report = ws.outdir / f"{ms.name}.json"
+        ws.last = None
+        steps.milestones([ms], ws.outdir, options.full)
+        _limit(grade, f"milestone {ms.name}", ws.last, options.limits())
+        grade.milestones[ms.name] = milestone_result(report, steps.done[-1].status,
+                                                     steps.done[-1].detail)
 
 
-def venv_python_of(ws: Any) -> str:
-    return str(Path(ws.bin) / ("python.exe" if sys.platform == "win32" else "python"))
+def _limit(grade: Grade, step: str, outcome: Outcome | None, limits: Limits) -> None:
+    """Name, in the grade, a limit the step hit."""
+    if outcome is not None and outcome.limit:
+        grade.limits.append(f"{step}: {limits.describe(outcome.limit)} hit")
 
 
-def _pytest(ws: Any, name: str, folder: Path, xml: Path, options: GradeOptions) -> Counts:
-    """One pytest step through `Steps`, counted from its JUnit XML.
+def _pytest(ws: Workspace, ref: Reference, name: str, folder: Path, tmp: Path,
+            options: GradeOptions, grade: Grade) -> Counts:
+    """One sandboxed pytest step, its JUnit report checked against the reference.
 
     `--continue-on-collection-errors`: a test file that does not import against
     the student's package must not stop the others from running.
     """
-    xml.unlink(missing_ok=True)
-    steps = Steps(ws, [f"--junitxml={xml}", "--continue-on-collection-errors",
-                       *options.pytest_args])
+    ws.outdir = tmp / "steps" / name
+    shutil.rmtree(ws.outdir, ignore_errors=True)
+    xml = ws.outdir / "junit.xml"
+    steps = Steps(ws, [f"--junitxml={xml}", "--continue-on-collection-errors", *PYTEST_PLUGINS,
+                       f"--timeout={options.test_timeout}", *options.pytest_args])
+    ws.last = None
     steps.pytest(name, [folder])
-    if not xml.is_file():
-        return Counts(status="failed", detail="pytest wrote no report (crashed? see the log)")
+    outcome = ws.last
+    _limit(grade, name, outcome, options.limits())
+    ids = ref.test_ids(folder, options.pytest_args)
+    cases: dict[tuple[str, str], str] = {}
+    counts = Counts(status="failed", detail="pytest wrote no report (crashed? see the log)")
+    if xml.is_file():
+        shutil.copyfile(xml, tmp / f"{name}.xml")  # kept beside the report
+        try:
+            counts, cases = parse_junit(xml)
+        except ET.ParseError as exc:
+            counts.detail = f"unreadable JUnit report: {exc}"
+    return check(counts, cases, ids, None if outcome is None else outcome.code)
+
+
+def _cases(ws: Workspace, ref: Reference, m: Module, tmp: Path, grade: Grade
+           ) -> dict[str, Any] | None:
+    """The module's differential cases: computed in the sandbox, compared out here."""
+    if ref.case_outputs(m) is None:
+        return None
+    ws.outdir = tmp / "steps" / "cases"
+    shutil.rmtree(ws.outdir, ignore_errors=True)
+    out = ws.outdir / "cases.npz"
+    ws.last = None
     try:
-        return parse_junit(xml)
-    except ET.ParseError as exc:
-        return Counts(status="failed", detail=f"unreadable JUnit report {xml}: {exc}")
-
-
-# --- the report ------------------------------------------------------------------------
-
-
-def report_data(student: Path, options: GradeOptions, grades: Sequence[Grade],
-                skipped: Sequence[Skipped], started: float, seconds: float) -> dict[str, Any]:
-    """Everything graded, as plain JSON-able data."""
-    def one(g: Grade) -> dict[str, Any]:
-        d = asdict(g)
-        for key in ("tests", "integration"):
-            counts = getattr(g, key)
-            if counts is not None:
-                d[key]["ran"] = counts.ran
-        return d
-
-    return {
-        "student": str(student),
-        "started": datetime.datetime.fromtimestamp(started).isoformat(timespec="seconds"),
-        "seconds": round(seconds, 1),
-        "options": {"full": options.full, "only_tests": options.only_tests,
-                    "torch": options.torch, "pytest_args": options.pytest_args},
-        "scoring": SCORING,
-        "modules": [one(g) for g in grades],
-        "skipped": [asdict(s) for s in skipped],
-    }
-
-
-def _cell(text: str) -> str:
-    return re.sub(r"\s+", " ", text).replace("|", "\\|").strip()
-
-
-def _milestones_cell(milestones: dict[str, dict[str, Any]]) -> str:
-    cells = []
-    for name, r in milestones.items():
-        if r["status"] == "skipped":
-            cells.append(f"{name} skipped")
-            continue
-        value = "?" if r.get("value") is None else f"{r['value']:.4g}"
-        target = "?" if r.get("target") is None else f"{r['target']:.4g}"
-        cells.append(f"{name} {'passed' if r['passed'] else 'FAILED'} {value}/{target}")
-    return ", ".join(cells) or "-"
-
-
-def table(data: dict[str, Any]) -> str:
-    """The report as Markdown: one row per graded package, then the skipped entries."""
-    lines = [
-        f"# Grades for {data['student']}",
-        "",
-        f"Started {data['started']}, {data['seconds']} s. {data['scoring']}.",
-        "",
-        "| module | tests passed/ran | integration | milestones | score | reason / notes |",
-        "|---|---|---|---|---|---|",
-    ]
-    for g in data["modules"]:
-        tests = _counts_cell(g["tests"])
-        integration = _counts_cell(g["integration"])
-        score_text = "-" if g["score"] is None else f"{g['score']:g}"
-        why = "; ".join([g["reason"], *g["notes"]] if g["reason"] else g["notes"])
-        if g["status"] != "graded":
-            why = f"{g['status'].upper()}: {why}"
-        lines.append(
-            f"| {g['module']:02d} {g['dist']} | {tests} | {integration} | "
-            f"{_cell(_milestones_cell(g['milestones']))} | {score_text} | {_cell(why)} |"
-        )
-    if not data["modules"]:
-        lines.append("| (no package of the course found) | | | | | |")
-    if data["skipped"]:
-        lines += ["", "Skipped entries (not graded):", ""]
-        lines += [f"- `{s['path']}`: {s['reason']}" for s in data["skipped"]]
-    return "\n".join(lines) + "\n"
-
-
-def _counts_cell(counts: dict[str, Any] | None) -> str:
-    if counts is None:
-        return "-"
-    return _cell(Counts(**{k: v for k, v in counts.items() if k != "ran"}).summary())
-
-
-def files_dir(base: Path) -> Path:
-    """`PATH.files/`: what grading each package left (wheels, logs, JUnit XML, reports)."""
-    return base.with_name(base.name + ".files")
-
-
-def write_report(base: Path, data: dict[str, Any]) -> tuple[Path, Path, str]:
-    """`base.json` and `base.md`; returns both paths and the table."""
-    text = table(data)
-    json_path, md_path = base.with_name(base.name + ".json"), base.with_name(base.name + ".md")
-    write_atomic(json_path, json.dumps(data, indent=2) + "\n")
-    write_atomic(md_path, text)
-    return json_path, md_path, text
+        ws.run(*differential.runner_command("python", m.name, out), silent=True)
+    except nox.command.CommandFailed:
+        pass  # judged by what it wrote
+    _limit(grade, "cases", ws.last, ws.sandbox().limits)
+    results, error = ref.compare_cases(m, out, tmp / "cases.json")
+    total = len(differential.case_infos(m.name))
+    return {"passed": sum(r.passed for r in results), "total": len(results) or total,
+            "differ": [f"{r.name}: {r.detail}" for r in results if not r.passed],
+            "detail": error}
 
 
 # --- the session -----------------------------------------------------------------------
 
 
-def grade_session(session: Any) -> None:
-    """Grade a student's packages: `-- --student DIR [--report PATH] [--full] [--only-tests]`."""
-    try:
-        options = parse_grade_options(session.posargs, Path(session.invoked_from))
-        course = load()
-        subs, skipped = discover(options.student, course)
-    except UsageError as exc:
-        session.error(str(exc))
-    started = time.time()
+def grade_student(session: Any, course: Course, options: GradeOptions, ref: Reference,
+                  venvs: Path, isolate: bool) -> tuple[list[Grade], list[Skipped], list[str]]:
+    """Every package of one student (intake never aborts); the grades, skipped entries and
+    the modules on which the grader itself crashed."""
+    subs, skipped = discover(options.student, course)
     for s in skipped:
         session.log(f"skipping {s.path}: {s.reason}")
-    venvs = Path(session.create_tmp()).resolve() / "grade-venvs"
-    shutil.rmtree(venvs, ignore_errors=True)
     files = files_dir(options.report)
     shutil.rmtree(files, ignore_errors=True)
     grades, crashed = [], []
@@ -598,7 +415,7 @@ def grade_session(session: Any) -> None:
         t0 = time.perf_counter()
         try:
             grade = grade_one(session, course, sub, options, files / sub.module.dist,
-                              venvs / sub.module.dist)
+                              venvs / sub.module.dist, ref, isolate)
         except Exception as exc:  # the grader's own failure: still grade the others
             crashed.append(sub.module.dist)
             session.warn(f"grading {sub.module.dist} crashed: {type(exc).__name__}: {exc}")
@@ -607,12 +424,110 @@ def grade_session(session: Any) -> None:
                           reason=f"the grader failed: {type(exc).__name__}: {exc}")
         grade.seconds = round(time.perf_counter() - t0, 1)
         grades.append(grade)
-    data = report_data(options.student, options, grades, skipped, started, time.time() - started)
-    data["files"] = str(files)
-    json_path, md_path, text = write_report(options.report, data)
-    print("\n" + text, flush=True)
-    session.log(f"report: {json_path} and {md_path}")
-    if not subs:
+    return grades, skipped, crashed
+
+
+def _report(options: GradeOptions, grades: Sequence[Grade], skipped: Sequence[Skipped],
+            started: float, unsandboxed: str, changed: Sequence[str]) -> dict[str, Any]:
+    """One student's report, written (`--report` PATH.json and PATH.md); its data."""
+    stamp = datetime.datetime.fromtimestamp(started).isoformat(timespec="seconds")
+    data = report_data(options.student, options, grades, skipped, stamp, time.time() - started,
+                       scoring.describe(scoring.weights()), unsandboxed)
+    data["files"] = str(files_dir(options.report))
+    if changed:  # no grade stands on a checkout that grading changed
+        data["checkout_changes"] = list(changed)
+        for m in data["modules"]:
+            m["score"], m["status"] = None, "not graded"
+            m["reason"] = "grading changed the course's checkout: no grade"
+    write_report(options.report, data)
+    return data
+
+
+def prepare(ref: Reference, course: Course, folders: Sequence[Path],
+            options: GradeOptions) -> None:
+    """Build the reference chain once, as long as the longest any package needs (before
+    students are graded side by side, and so that it is never rebuilt in between)."""
+    chains = [chain for folder in folders for sub in discover(folder, course)[0]
+              for chain, _ in [chain_for(course, sub, options.only_tests)]
+              if not missing_packages([m for m in chain if m.dist != sub.module.dist])]
+    if chains:
+        ref.ensure(max(chains, key=len))
+
+
+def class_session(session: Any, course: Course, options: GradeOptions, ref: Reference,
+                  venvs: Path, unsandboxed: str, before: dict[str, str]) -> None:
+    """`--class DIR [--jobs N]`: every student, one reference chain, one gradebook."""
+    assert options.class_dir is not None
+
+    def one(folder: Path, report: Path) -> dict[str, Any]:
+        opts = replace(options, student=folder, report=report, class_dir=None)
+        started = time.time()
+        grades, skipped, _ = grade_student(session, course, opts, ref, venvs / folder.name,
+                                           isolate=not unsandboxed)
+        return _report(opts, grades, skipped, started, unsandboxed, [])
+
+    rows = classroom.grade_class(options.class_dir, options.report, options.jobs, one,
+                                 session.log)
+    changed = checkout.changes(before, checkout.fingerprint(REPO))
+    for row in rows if changed else []:
+        row["status"], row["total"] = "NO GRADE: grading changed the checkout", None
+    path = classroom.write_gradebook(options.report, rows, course)
+    print("\n" + path.read_text(encoding="utf-8"), flush=True)
+    session.log(f"gradebook: {path} (and .json); each student's report in "
+                f"{options.report / 'students'}")
+    if changed:
+        session.error(f"grading changed the checkout ({', '.join(changed[:5])}): no grade")
+
+
+def grade_session(session: Any) -> None:
+    """Grade a student's packages (`--student DIR`), or a class (`--class DIR`, `--merge DIR`)."""
+    try:
+        options = parse_grade_options(session.posargs, Path(session.invoked_from))
+        course = load()
+        scoring.weights()
+    except UsageError as exc:
+        session.error(str(exc))
+    if options.merge is not None:
+        path = classroom.write_gradebook(options.report, classroom.merge(options.merge), course)
+        print(path.read_text(encoding="utf-8"), flush=True)
+        return
+    if options.class_dir is not None and (options.slurm or options.github):
+        target = options.slurm or options.github
+        assert target is not None
+        text = (classroom.slurm_script(options.class_dir, options.report, options.passed_on)
+                if options.slurm else classroom.github_workflow(options.passed_on))
+        write_atomic(target, text)
+        session.log(f"wrote {target}")
+        return
+    started = time.time()
+    unsandboxed = sandbox.status()
+    if unsandboxed:
+        session.warn(f"UNSANDBOXED: {unsandboxed}; the grades are not tamper-proof")
+    before = checkout.fingerprint(REPO)
+    tmp = Path(session.create_tmp()).resolve()
+    venvs = tmp / "grade-venvs"
+    shutil.rmtree(venvs, ignore_errors=True)
+    ref = Reference(session, tmp / "grade-reference", options.torch)
+    try:
+        prepare(ref, course, classroom.students(options.class_dir) if options.class_dir
+                else [options.student], options)
+    except InstallFailure as exc:
+        session.error(f"the reference chain, which every grade is checked against, does not "
+                      f"install: {exc}")
+    if options.class_dir is not None:
+        class_session(session, course, options, ref, venvs, unsandboxed, before)
+        return
+    grades, skipped, crashed = grade_student(session, course, options, ref, venvs,
+                                             isolate=not unsandboxed)
+    changed = checkout.changes(before, checkout.fingerprint(REPO))
+    _report(options, grades, skipped, started, unsandboxed, changed)
+    report = options.report
+    print("\n" + report.with_name(report.name + ".md").read_text(encoding="utf-8"), flush=True)
+    session.log(f"report: {report}.json and {report}.md")
+    if changed:
+        session.error(f"grading changed the checkout ({', '.join(changed[:5])}): no grade "
+                      "reported; restore the checkout (git status) and grade again")
+    if not grades:
         session.error(f"no package of the course in {options.student}; see the skipped entries")
     if crashed:
         session.error(f"the grader itself failed on {', '.join(crashed)} (see above); "

@@ -22,13 +22,14 @@ everything, more slowly.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +44,13 @@ PROBE = Path(__file__).with_name("probe.py")
 
 class InstallFailure(Exception):
     """A package did not build, install or import: the message is one paragraph."""
+
+
+class Refused(InstallFailure):
+    """A student's package ships what may not be installed (see intake.py): not installed."""
+
+
+Runner = Callable[[Sequence[str], Path], tuple[int, str]]
 
 
 @dataclass(frozen=True)
@@ -145,18 +153,34 @@ def last_line(output: str) -> str:
     return text
 
 
-def _run(cmd: Sequence[str], log: Path) -> tuple[int, str]:
-    """Run a command, capture its output into `log`; (return code, output)."""
-    proc = subprocess.run(
-        list(cmd), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False
-    )
+def _run(cmd: Sequence[str], log: Path, timeout: float | None = None) -> tuple[int, str]:
+    """Run a command, capture its output into `log`; (return code, output).
+
+    With `timeout`, a command still running then is killed: code -9.
+    """
+    try:
+        proc = subprocess.run(list(cmd), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              text=True, check=False, timeout=timeout)
+        code, output = proc.returncode, proc.stdout
+    except subprocess.TimeoutExpired as exc:
+        output = exc.stdout.decode(errors="replace") if isinstance(exc.stdout, bytes) else \
+            (exc.stdout or "")
+        code, output = -9, output + f"\nTimeoutError: stopped after {timeout:g} s\n"
     log.parent.mkdir(parents=True, exist_ok=True)
-    log.write_text(" ".join(cmd) + "\n\n" + proc.stdout, encoding="utf-8")
-    return proc.returncode, proc.stdout
+    log.write_text(" ".join(cmd) + "\n\n" + output, encoding="utf-8")
+    return code, output
 
 
-def build_wheels(planned: Sequence[Planned], python: str, work: Path) -> dict[str, Path]:
-    """A wheel for every planned module (folders are built; wheels are used as they are)."""
+BUILD_SECONDS = 600  # a build that takes longer is stopped (hatchling needs a few seconds)
+
+
+def build_wheels(planned: Sequence[Planned], python: str, work: Path,
+                 cache: Path | None = None) -> dict[str, Path]:
+    """A wheel for every planned module (folders are built; wheels are used as they are).
+
+    `cache`: a folder where wheels of the REFERENCE packages are kept, by the
+    hash of their sources, so that grading a class builds each one once.
+    """
     uv = find_uv()
     wheels: dict[str, Path] = {}
     jobs = []
@@ -165,6 +189,13 @@ def build_wheels(planned: Sequence[Planned], python: str, work: Path) -> dict[st
             wheels[p.module.dist] = p.source
             continue
         out = work / "wheels" / p.module.dist
+        if cache is not None and p.swap is None:
+            out = cache / p.module.dist / _source_hash(p.source)
+            kept = sorted(out.glob("*.whl"))
+            if len(kept) == 1:
+                wheels[p.module.dist] = kept[0]
+                continue
+            shutil.rmtree(out, ignore_errors=True)
         if uv:
             cmd = [uv, "build", "--wheel", "--no-progress", "--python", python,
                    "--out-dir", str(out), str(p.source)]
@@ -172,7 +203,7 @@ def build_wheels(planned: Sequence[Planned], python: str, work: Path) -> dict[st
             cmd = [python, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(p.source)]
         jobs.append((p, out, cmd, work / "logs" / f"{p.module.dist}-build.log"))
     with ThreadPoolExecutor(max_workers=max(2, min(4, os.cpu_count() or 1))) as pool:
-        results = list(pool.map(lambda job: _run(job[2], job[3]), jobs))
+        results = list(pool.map(lambda job: _run(job[2], job[3], BUILD_SECONDS), jobs))
     for (p, out, _cmd, log), (code, output) in zip(jobs, results, strict=True):
         built = sorted(out.glob("*.whl")) if code == 0 else []
         if len(built) != 1:
@@ -182,6 +213,14 @@ def build_wheels(planned: Sequence[Planned], python: str, work: Path) -> dict[st
             )
         wheels[p.module.dist] = built[0]
     return wheels
+
+
+def _source_hash(folder: Path) -> str:
+    """A short hash of every file of a package folder (caches left out)."""
+    from .checkout import fingerprint
+
+    text = json.dumps(sorted(fingerprint(folder).items()))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def pip_install(python: str, args: Sequence[str], log: Path) -> tuple[int, str]:
@@ -195,9 +234,15 @@ def pip_install(python: str, args: Sequence[str], log: Path) -> tuple[int, str]:
 
 
 def install_chain(
-    session: Any, modules: Sequence[Module], swaps: dict[str, Swap], extra: Sequence[str] = ()
+    session: Any, modules: Sequence[Module], swaps: dict[str, Swap], extra: Sequence[str] = (),
+    vet: Callable[[Planned, Path], list[str]] | None = None,
 ) -> list[Planned]:
-    """Build, install and verify `modules` (with `swaps`) plus tt-testing, pytest and `extra`."""
+    """Build, install and verify `modules` (with `swaps`) plus tt-testing, pytest and `extra`.
+
+    `vet(planned, wheel)`: reasons to refuse a student's built wheel before it is
+    installed (grading); the import probe runs through `session.probe_runner`
+    when the session has one (a sandbox), else directly.
+    """
     planned = plan(modules, swaps)
     python = venv_python(session)
     work = Path(session.create_tmp()).resolve() / "chain"
@@ -205,7 +250,11 @@ def install_chain(
     n_build = sum(p.source.suffix != ".whl" for p in planned)
     n_student = sum(p.swap is not None for p in planned)
     session.log(f"building {n_build} of {len(planned)} packages ({n_student} from a student) ...")
-    wheels = build_wheels(planned, python, work)
+    wheels = build_wheels(planned, python, work, getattr(session, "wheel_cache", None))
+    for p in planned:
+        reasons = vet(p, wheels[p.module.dist]) if vet and p.swap else []
+        if reasons:
+            raise Refused(f"{p.who()} is refused: {'; '.join(reasons)}")
 
     args = [str(wheels[p.module.dist]) for p in planned] + [str(TEST_HELPERS_DIR), "pytest", *extra]
     if find_uv():
@@ -224,17 +273,23 @@ def install_chain(
             f"Installing the chain{with_students} failed: {last_line(output)} "
             f"(full log: {_rel(work / 'logs' / 'install.log')})"
         )
-    results = probe(planned, python, work)
+    results = probe(planned, python, work, getattr(session, "probe_runner", _run))
     print_table(session, planned, results)
     verify(planned, wheels, results)
     return planned
 
 
-def probe(planned: Sequence[Planned], python: str, work: Path) -> dict[str, dict[str, Any]]:
-    """Import every module in the venv (isolated from PYTHONPATH); what probe.py found."""
-    out = work / "probe.json"
+def probe(planned: Sequence[Planned], python: str, work: Path, run: Runner = _run
+          ) -> dict[str, dict[str, Any]]:
+    """Import every module in the venv (isolated from PYTHONPATH); what probe.py found.
+
+    The probe writes its JSON into a folder of its own, `work/probe/`: a sandboxed
+    run may write there and nowhere else.
+    """
+    out = work / "probe" / "probe.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
     pairs = [f"{p.module.dist}={p.module.import_name}" for p in planned]
-    code, output = _run([python, "-I", str(PROBE), str(out), *pairs], work / "logs" / "probe.log")
+    code, output = run([python, "-I", str(PROBE), str(out), *pairs], work / "logs" / "probe.log")
     if code or not out.is_file():
         raise InstallFailure(
             f"Importing the installed chain crashed the interpreter: {last_line(output)} "

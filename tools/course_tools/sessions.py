@@ -173,6 +173,7 @@ def benchmark(session: Any) -> None:
     install(session, course, course.modules_through(last), options)
     if not install_torch(session):
         session.error("the benchmarks need PyTorch (torch==2.13.0, the CPU build) as their peer")
+    session.install("nox[uv]")  # grade_class.py times `nox -s grade` itself
     reports = Path(session.create_tmp()).resolve() / "benchmarks"
     reports.mkdir(parents=True, exist_ok=True)
     missed = []

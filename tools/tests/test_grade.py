@@ -22,10 +22,14 @@ from pathlib import Path
 
 import nox.command
 import pytest
-from course_tools import grade
-from course_tools.grade import Counts, Grade, GradeOptions, Skipped
+from course_tools import grade, grade_report
+from course_tools.evidence import Counts, parse_junit
+from course_tools.grade import Grade, GradeOptions
+from course_tools.intake import Skipped
 from course_tools.manifest import REPO, load
 from course_tools.options import UsageError
+from course_tools.sandbox import Limits
+from course_tools.workspace import Workspace
 
 IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", "build", "dist", "*.egg-info",
                                 ".pytest_cache")
@@ -60,14 +64,20 @@ def test_options(tmp_path: Path) -> None:
         grade.parse_grade_options(["--student", "alice", "--timeout", "0"], tmp_path)
 
 
-def test_a_step_that_hangs_is_stopped_at_the_timeout(tmp_path: Path) -> None:
-    if shutil.which("timeout") is None:
-        pytest.skip("coreutils' timeout is not on this machine")
-    ws = grade._Workspace(None, tmp_path, Path(sys.prefix), timeout=1)
+def test_a_step_that_hangs_is_stopped_at_its_limit(tmp_path: Path) -> None:
+    class Log:
+        def log(self, text: str) -> None:
+            pass
+
+        warn = log
+
+    ws = Workspace(Log(), tmp_path, Path(sys.prefix), Limits(seconds=1))
+    ws.readable = [Path(sys.base_prefix)]
     started = time.monotonic()
     with pytest.raises(nox.command.CommandFailed):
         ws.run(sys.executable, "-c", "import time; time.sleep(120)", silent=True)
     assert time.monotonic() - started < 30
+    assert ws.last is not None and ws.last.limit == "time"
 
 
 def _package(folder: Path, name: str, pyproject: str | None = None) -> Path:
@@ -75,40 +85,6 @@ def _package(folder: Path, name: str, pyproject: str | None = None) -> Path:
     text = pyproject if pyproject is not None else f'[project]\nname = "{name}"\n'
     (folder / "pyproject.toml").write_text(text, encoding="utf-8")
     return folder
-
-
-def test_discover_finds_the_course_packages_in_order(tmp_path: Path) -> None:
-    course = load()
-    _package(tmp_path / "my-autograd", "TT_Autograd")  # PEP 503: the same name
-    (tmp_path / "tt_tensor-0.1.0-py3-none-any.whl").write_bytes(b"")
-    _package(tmp_path / "tt-layers", "", pyproject="[project\nname=")  # broken, but named
-    _package(tmp_path / "tt-bogus", "tt-bogus")
-    _package(tmp_path / "weird", "", pyproject="[tool.x]\n")
-    (tmp_path / "empty").mkdir()
-    (tmp_path / "notes.txt").write_text("hi")
-    (tmp_path / ".git").mkdir()
-    subs, skipped = grade.discover(tmp_path, course)
-    assert [(s.module.dist, s.path.name) for s in subs] == [
-        ("tt-tensor", "tt_tensor-0.1.0-py3-none-any.whl"),
-        ("tt-layers", "tt-layers"),
-        ("tt-autograd", "my-autograd"),
-    ]
-    reasons = {Path(s.path).name: s.reason for s in skipped}
-    assert set(reasons) == {"tt-bogus", "weird", "empty", "notes.txt"}
-    assert reasons["tt-bogus"] == "'tt-bogus' is not a tt-* module of course.toml"
-    assert reasons["weird"].startswith("cannot read [project].name")
-    assert reasons["empty"] == "no pyproject.toml: not a package folder"
-    assert reasons["notes.txt"] == "neither a package folder nor a wheel (.whl)"
-
-
-def test_a_module_given_twice_is_an_error_naming_both(tmp_path: Path) -> None:
-    first = _package(tmp_path / "a", "tt-autograd")
-    second = tmp_path / "tt_autograd-0.1.0-py3-none-any.whl"
-    second.write_bytes(b"")
-    with pytest.raises(UsageError) as info:
-        grade.discover(tmp_path, load())
-    assert str(first) in str(info.value) and str(second) in str(info.value)
-    assert "tt-autograd appears twice" in str(info.value)
 
 
 def test_chain_for(monkeypatch) -> None:
@@ -142,7 +118,7 @@ JUNIT = """<?xml version="1.0" encoding="utf-8"?>
 def test_parse_junit_and_score(tmp_path: Path) -> None:
     xml = tmp_path / "r.xml"
     xml.write_text(JUNIT, encoding="utf-8")
-    counts = grade.parse_junit(xml)
+    counts, _ = parse_junit(xml)
     assert (counts.passed, counts.failed, counts.errors, counts.skipped) == (2, 1, 0, 1)
     assert counts.broken_files == ["tests.test_x"]  # a file that did not import
     assert counts.status == "failed" and counts.ran == 3
@@ -179,16 +155,21 @@ def _sample(tmp_path: Path) -> dict:
                    reason="tt-autograd (student package) failed to build: a | b\nsecond line")
     absent = Grade("tt-spatial", 9, 2, "/s/sp", status="not graded",
                    reason="no reference tests in packages/tt-spatial/tests")
+    good.cases = {"passed": 9, "total": 10, "differ": ["case_relu: output 'y' differs"],
+                  "detail": ""}
+    good.formula = "0.5 x tests 0.75 + 0.5 x cases 0.9 = 0.825"
+    good.limits = ["integration: time limit hit"]
     opts = GradeOptions(tmp_path, tmp_path / "r")
-    return grade.report_data(Path("/s"), opts, [good, broken, absent],
-                             [Skipped("/s/notes.txt", "neither a package folder nor a wheel")],
-                             started=0.0, seconds=12.3)
+    return grade_report.report_data(
+        Path("/s"), opts, [good, broken, absent],
+        [Skipped("/s/notes.txt", "neither a package folder nor a wheel")],
+        started="2026-11-30T10:00:00", seconds=12.3, scoring="score = ...", sandbox="")
 
 
 def test_write_report(tmp_path: Path) -> None:
     data = _sample(tmp_path)
     base = tmp_path / "deep" / "grade-x"
-    json_path, md_path, text = grade.write_report(base, data)
+    json_path, md_path, text = grade_report.write_report(base, data)
     assert (json_path.name, md_path.name) == ("grade-x.json", "grade-x.md")
     assert json.loads(json_path.read_text()) == data
     assert md_path.read_text() == text
@@ -203,11 +184,21 @@ def test_write_report(tmp_path: Path) -> None:
     assert "a \\| b second line" in rows["07 tt-autograd"] and "| 0 |" in rows["07 tt-autograd"]
     assert "NOT GRADED" in rows["09 tt-spatial"] and "| - |" in rows["09 tt-spatial"]
     assert "`/s/notes.txt`: neither a package folder nor a wheel" in text
+    assert "| 9/10 |" in rows["02 tt-tensor"]
+    assert text.startswith("Sandboxed (")
+    for detail in ("- score: 0.5 x tests 0.75", "- limit: integration: time limit hit",
+                   "- case differs: case_relu: output 'y' differs"):
+        assert detail in text
+    data["sandboxed"], data["sandbox"] = False, "bubblewrap is not installed"
+    assert grade_report.table(data).startswith("**UNSANDBOXED: these grades are not tamper")
+    data["checkout_changes"] = ["added packages/tt-x/tests/conftest.py"]
+    assert grade_report.table(data).startswith("**NO GRADE: grading changed the course's")
+    data["sandboxed"], data["checkout_changes"] = True, []
     module = data["modules"][0]
     assert module["tests"]["ran"] == 4 and module["score"] == 0.75
     # written again: replaced whole
     data["modules"] = data["modules"][:1]
-    grade.write_report(base, data)
+    grade_report.write_report(base, data)
     assert len(json.loads(json_path.read_text())["modules"]) == 1
 
 
@@ -236,13 +227,14 @@ def test_a_crash_of_the_grader_on_one_package_spares_the_others(tmp_path, monkey
     _package(tmp_path / "st" / "a", "tt-tensor")
     _package(tmp_path / "st" / "b", "tt-layers")
 
-    def fake_grade_one(session, course, sub, options, files, venv):
+    def fake_grade_one(session, course, sub, options, files, venv, ref, isolate):
         if sub.module.dist == "tt-tensor":
             raise OSError("disk full")
         return Grade(sub.module.dist, sub.module.number, sub.module.part, str(sub.path),
                      score=1.0, tests=Counts(passed=2))
 
     monkeypatch.setattr(grade, "grade_one", fake_grade_one)
+    monkeypatch.setattr(grade, "prepare", lambda *args: None)  # no reference chain needed
     session = FakeSession(tmp_path, ["--student", "st", "--report", "out/r"])
     with pytest.raises(RuntimeError, match="grader itself failed on tt-tensor"):
         grade.grade_session(session)
@@ -264,10 +256,7 @@ def test_a_folder_without_course_packages_is_an_error_after_the_report(tmp_path)
 
 
 def test_usage_errors_end_the_session(tmp_path) -> None:
-    for folder in ("a", "b"):
-        _package(tmp_path / "st" / folder, "tt-tensor")
-    with pytest.raises(RuntimeError, match="tt-tensor appears twice"):
-        grade.grade_session(FakeSession(tmp_path, ["--student", "st"]))
+    _package(tmp_path / "st" / "a", "tt-tensor")
     with pytest.raises(RuntimeError, match="unrecognized arguments: --bogus"):
         grade.grade_session(FakeSession(tmp_path, ["--student", "st", "--bogus"]))
 
