@@ -1,3 +1,3 @@
 """Version of tt-setup; the single source hatch reads."""
 
-__version__ = "0.2.0"
+__version__ = "0.2.1"

@@ -1,3 +1,3 @@
 """Version of tt-spatial; the single source hatch reads."""
 
-__version__ = "0.1.0"
+__version__ = "0.1.1"
