@@ -118,16 +118,24 @@ def merge(folder: Path) -> list[dict[str, Any]]:
     return rows
 
 
-def _grade_command(student: str, report: str, options: Sequence[str]) -> str:
-    return " ".join(["python -m nox -s grade --", "--student", student, "--report", report,
+def _grade_command(student: str, report: str, options: Sequence[str], python: str = "python",
+                   envdir: str = "") -> str:
+    nox = [python, "-m", "nox", *(["--envdir", envdir] if envdir else []), "-s", "grade", "--"]
+    return " ".join([*nox, "--student", student, "--report", report,
                      *map(shlex.quote, options)])
 
 
-def slurm_script(class_dir: Path, out: Path, options: Sequence[str]) -> str:
-    """An sbatch job array: task i grades the i-th student folder (sorted), one node each."""
+def slurm_script(class_dir: Path, out: Path, options: Sequence[str],
+                 python: str = "python") -> str:
+    """An sbatch job array: task i grades the i-th student folder (sorted), one node each.
+
+    `python`: one with nox (the grader's own, as `nox -s grade -- --slurm` writes it).
+    Each task has a nox envdir of its own, so tasks on one node do not share venvs.
+    """
     names = [p.name for p in students(class_dir)]
     listing = "\n".join(names)
-    command = _grade_command('"$CLASS/$STUDENT"', '"$OUT/$STUDENT"', options)
+    command = _grade_command('"$CLASS/$STUDENT"', '"$OUT/$STUDENT"', options,
+                             shlex.quote(python), '"$OUT/.nox-$STUDENT"')
     return f"""#!/bin/bash
 # Grade {len(names)} students of {class_dir}, one Slurm array task each.
 # Submit: sbatch {'{this file}'}; then merge: nox -s grade -- --merge {out} --report {out}

@@ -47,6 +47,7 @@ from __future__ import annotations
 import datetime
 import json
 import shutil
+import sys
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
@@ -494,7 +495,8 @@ def grade_session(session: Any) -> None:
     if options.class_dir is not None and (options.slurm or options.github):
         target = options.slurm or options.github
         assert target is not None
-        text = (classroom.slurm_script(options.class_dir, options.report, options.passed_on)
+        text = (classroom.slurm_script(options.class_dir, options.report, options.passed_on,
+                                       sys.executable)
                 if options.slurm else classroom.github_workflow(options.passed_on))
         write_atomic(target, text)
         session.log(f"wrote {target}")

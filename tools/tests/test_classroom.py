@@ -81,7 +81,8 @@ def test_the_slurm_array_has_a_task_per_student(tmp_path: Path) -> None:
     script = classroom.slurm_script(folder, tmp_path / "out", ["--only-tests"])
     assert "#SBATCH --array=0-2" in script
     assert "STUDENTS=(\nann\nbob\ncy\n)" in script
-    assert '--student "$CLASS/$STUDENT" --report "$OUT/$STUDENT" --only-tests' in script
+    assert ('python -m nox --envdir "$OUT/.nox-$STUDENT" -s grade -- --student '
+            '"$CLASS/$STUDENT" --report "$OUT/$STUDENT" --only-tests') in script
     if shutil.which("bash"):
         proc = subprocess.run(["bash", "-n"], input=script, text=True, capture_output=True,
                               check=False)

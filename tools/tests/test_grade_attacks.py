@@ -141,7 +141,13 @@ import sys as _sys
 for _ in range(10**6):
     _sys.stdout.write("spam " * 200 + "\\n")
 """, "starter"),
+    "a function that hangs": ("""
+def sigmoid(x):
+    while True:
+        pass
+""", "starter"),
 }
+TEST_TIMEOUT = {"a function that hangs": 2}  # seconds a test may take, where not the default
 
 
 def _refused_folder(dest: Path, attack: str) -> Path:
@@ -185,7 +191,8 @@ def graded(tmp_path_factory) -> dict[str, Any]:
     options = GradeOptions(tmp, tmp / "r", only_tests=True, torch=False, timeout=60)
     out = {}
     for name, folder in students.items():
-        opts = replace(options, student=folder.parent, report=tmp / "reports" / folder.parent.name)
+        opts = replace(options, student=folder.parent, report=tmp / "reports" / folder.parent.name,
+                       test_timeout=TEST_TIMEOUT.get(name, options.test_timeout))
         grades, skipped, crashed = grade.grade_student(session, COURSE, opts, ref,
                                                        tmp / "venvs" / folder.parent.name, True)
         assert not crashed and not skipped, (name, skipped)
@@ -218,6 +225,13 @@ def test_packaging_that_runs_on_its_own_is_refused_with_its_reason(graded, attac
 def test_limits_are_named_in_the_grade(graded) -> None:
     assert any("memory limit" in text for text in graded["memory held"].limits)
     assert any("output" in text for text in graded["endless output"].limits)
+
+
+def test_a_hanging_test_costs_that_test_only(graded) -> None:
+    hung, honest = graded["a function that hangs"], graded["honest starter"]
+    assert hung.status == "graded" and hung.tests is not None
+    assert hung.tests.ran == honest.tests.ran  # every test ran and was counted
+    assert any("Timeout" in line for line in hung.tests.failures)
 
 
 def test_the_forged_reports_are_caught(graded) -> None:
