@@ -99,7 +99,7 @@ _atexit.register(_forge)
 ATTACKS = {
     "argv sniffing": ("""
 import sys as _sys
-if not any("tests" in _a for _a in _sys.argv):
+if "pytest" not in _sys.modules:  # right only when the reference tests run it
     def relu(x): raise NotImplementedError
     def sigmoid(x): raise NotImplementedError
     def tanh(x): raise NotImplementedError

@@ -8,8 +8,11 @@ bubblewrap (.ci/run), so there they run.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,6 +22,16 @@ from course_tools.sandbox import Limits, Sandbox, python_home, status
 PY = sys.executable
 WHY = status()
 isolated = pytest.mark.skipif(bool(WHY), reason=WHY or "")
+
+
+@pytest.fixture
+def tmp_path() -> Iterator[Path]:
+    """A folder under /tmp itself, not pytest's: under nox that lies inside the venv, which
+    the sandbox binds read-only, behind pytest's private (0700) folders, where `nobody`
+    could not reach the step's output folder."""
+    folder = Path(tempfile.mkdtemp(dir="/tmp", prefix="tt-sandbox-"))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def _sandbox(tmp_path: Path, isolate: bool = True, **limits: float) -> Sandbox:
