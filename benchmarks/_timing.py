@@ -23,6 +23,7 @@ if "numpy" in sys.modules:
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_var] = "1"
 
+import argparse  # noqa: E402
 import itertools  # noqa: E402
 import platform  # noqa: E402
 import statistics  # noqa: E402
@@ -34,7 +35,7 @@ from typing import Any  # noqa: E402
 import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "milestones"))
-from harness import write_json_atomic  # noqa: E402, F401 (re-exported for the scripts)
+from harness import write_json_atomic  # noqa: E402 (also used by the scripts)
 
 Step = Callable[[], Any]
 
@@ -99,3 +100,44 @@ def machine(torch: Any) -> dict[str, Any]:
             "cpus": os.cpu_count(), "load_average": [round(x, 2) for x in os.getloadavg()],
             "machine": platform.processor() or platform.machine(),
             "date": time.strftime("%Y-%m-%d")}
+
+
+def arguments(doc: str, steps: int = 30, only: bool = True) -> argparse.Namespace:
+    """The options every layer benchmark takes: --steps, --rounds, --only, --report."""
+    p = argparse.ArgumentParser(description=doc.splitlines()[0])
+    p.add_argument("--steps", type=int, default=steps, help="timed steps per round")
+    p.add_argument("--rounds", type=int, default=5, help="alternating rounds per framework")
+    if only:
+        p.add_argument("--only", default=None,
+                       help="run the workloads whose name contains this")
+    p.add_argument("--report", type=Path, default=None)
+    return p.parse_args()
+
+
+def table(rows: list[dict[str, Any]], title: str, args: argparse.Namespace,
+          extra: tuple[str, Any] | None = None) -> None:
+    """Print one line a workload (a target of None: no target) and the closing line.
+
+    `extra`: (a column heading, a function of the row giving its cell).
+    """
+    width = max(len(r["workload"]) for r in rows)
+    head = f"  {extra[0]}" if extra else ""
+    print(f"{title:<{width}}  TinyTorch ms  PyTorch ms  ratio  target  median-round ratio{head}")
+    for r in rows:
+        target = "-" if r["target_ratio"] is None else f"<= {r['target_ratio']:g}"
+        mark = "" if r["target_ratio"] is None else ("ok" if r["passed"] else "SLOW")
+        cell = f"  {extra[1](r)}" if extra else ""
+        print(f"{r['workload']:<{width}}  {r['tinytorch_ms']:>12.3f}  {r['pytorch_ms']:>10.3f}"
+              f"  {r['ratio']:>5.2f}  {target:<7} {r['median_round_ratio']:>18.2f}{cell}  {mark}")
+    print(f"best of {args.rounds} rounds of {args.steps} steps each, one thread each; "
+          f"largest output difference {max(r['max_output_difference'] for r in rows):.2e}")
+
+
+def finish(args: argparse.Namespace, torch: Any, rows: list[dict[str, Any]],
+           **fields: Any) -> int:
+    """Write the report (`--report`), with the machine's record; 0 when every target held."""
+    result = {**fields, "workloads": rows, "passed": all(r["passed"] for r in rows),
+              **machine(torch)}
+    if args.report:
+        write_json_atomic(args.report, result)
+    return 0 if result["passed"] else 1

@@ -25,10 +25,8 @@ Needs tt-spatial (and its dependencies) and torch==2.13.0 (the CPU build).
 
 from __future__ import annotations
 
-import argparse
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import _timing  # before NumPy: it pins BLAS to one thread
@@ -144,33 +142,15 @@ def run(w: Workload, steps: int, rounds: int) -> dict[str, Any]:
 
 
 def main() -> int:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--steps", type=int, default=30, help="timed steps per round")
-    p.add_argument("--rounds", type=int, default=5, help="alternating rounds per framework")
-    p.add_argument("--only", default=None, help="run the workloads whose name contains this")
-    p.add_argument("--report", type=Path, default=None)
-    args = p.parse_args()
+    args = _timing.arguments(__doc__)
     torch = _timing.peer()
     if torch is None:
         return 2
-
     rows = [run(w, args.steps, args.rounds) for w in WORKLOADS
             if args.only is None or args.only in w.name]
-    width = max(len(r["workload"]) for r in rows)
-    print(f"{'workload (batch 64, forward + backward)':<{width}}  TinyTorch ms  PyTorch ms"
-          f"  ratio  target  median-round ratio")
-    for r in rows:
-        mark = "ok" if r["passed"] else "SLOW"
-        print(f"{r['workload']:<{width}}  {r['tinytorch_ms']:>12.3f}  {r['pytorch_ms']:>10.3f}"
-              f"  {r['ratio']:>5.2f}  <= {r['target_ratio']:<4}"
-              f"  {r['median_round_ratio']:>5.2f}  {mark}")
-    print(f"best of {args.rounds} rounds of {args.steps} steps each, one thread each; "
-          f"largest output difference {max(r['max_output_difference'] for r in rows):.2e}")
-    result = {"benchmark": "conv_pool_forward_backward", "batch": BATCH, "workloads": rows,
-              "passed": all(r["passed"] for r in rows), **_timing.machine(torch)}
-    if args.report:
-        _timing.write_json_atomic(args.report, result)
-    return 0 if result["passed"] else 1
+    _timing.table(rows, "workload (batch 64, forward + backward)", args)
+    return _timing.finish(args, torch, rows, benchmark="conv_pool_forward_backward",
+                          batch=BATCH)
 
 
 if __name__ == "__main__":
