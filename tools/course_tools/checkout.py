@@ -8,7 +8,7 @@ after. If they differ the grader names the changed files and reports no grade.
 
 Left out: what grading itself writes (reports/, .nox/) and caches that tools
 write on their own (`__pycache__`, .pytest_cache, ...). Cost: one read of the
-checkout, about 0.2 s for this repository's 60 MB.
+checkout: 0.13 s here for the 499 files (30 MB) that count.
 """
 
 from __future__ import annotations

@@ -24,7 +24,8 @@ through `Sandbox.run`:
 
 Without bubblewrap the step still runs, with the limits but without the
 namespaces; `status()` says so, and the grade report says so in its first line:
-such a grade is not tamper-proof. Cost: starting the sandbox takes about 5 ms.
+such a grade is not tamper-proof. Cost: running `/bin/true` in the sandbox took
+12-19 ms here (2.6 ms without it), next to steps that take seconds.
 """
 
 from __future__ import annotations

