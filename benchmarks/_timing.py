@@ -93,6 +93,20 @@ def same_numbers(tinytorch: Callable[..., float], pytorch: Callable[..., float],
     return (lambda: tinytorch(*next(tt_batches))), (lambda: pytorch(*next(pt_batches))), drift
 
 
+def adam_step(model: Any, optimizer: Any, loss_fn: Any, inputs: Callable[[np.ndarray], Any],
+              targets: Callable[[np.ndarray], Any]) -> Callable[[np.ndarray, np.ndarray], float]:
+    """One training step, the same for both frameworks: zero_grad, forward, loss, backward,
+    the optimizer's step; `inputs` and `targets` turn the NumPy batch into the framework's."""
+    def step(x: np.ndarray, y: np.ndarray) -> float:
+        optimizer.zero_grad()
+        loss = loss_fn(model(inputs(x)), targets(y))
+        loss.backward()
+        optimizer.step()
+        return loss.item()
+
+    return step
+
+
 def machine(torch: Any) -> dict[str, Any]:
     """What a figure depends on: versions, threads, cores, and how busy the machine was."""
     return {"torch": torch.__version__, "numpy": np.__version__,

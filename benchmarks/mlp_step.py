@@ -53,6 +53,7 @@ def tinytorch_step_fn(weights):
     from tinytorch.layers import Linear, Sequential
     from tinytorch.losses import CrossEntropyLoss
     from tinytorch.optimizers import Adam
+    from tinytorch.tensor import Tensor
 
     layers = []
     for i, (w, b) in enumerate(weights):
@@ -63,16 +64,7 @@ def tinytorch_step_fn(weights):
     model = Sequential(*layers)
     opt, loss_fn = Adam(model.parameters(), lr=1e-3), CrossEntropyLoss()
 
-    def step(x: np.ndarray, y: np.ndarray) -> float:
-        from tinytorch.tensor import Tensor
-
-        opt.zero_grad()
-        loss = loss_fn(model(Tensor(x)), y)
-        loss.backward()
-        opt.step()
-        return loss.item()
-
-    return step
+    return _timing.adam_step(model, opt, loss_fn, Tensor, lambda y: y)
 
 
 def torch_step_fn(weights):
@@ -88,14 +80,7 @@ def torch_step_fn(weights):
     model = torch.nn.Sequential(*layers)
     opt, loss_fn = torch.optim.Adam(model.parameters(), lr=1e-3), torch.nn.CrossEntropyLoss()
 
-    def step(x: np.ndarray, y: np.ndarray) -> float:
-        opt.zero_grad()
-        loss = loss_fn(model(torch.from_numpy(x)), torch.from_numpy(y))
-        loss.backward()
-        opt.step()
-        return loss.item()
-
-    return step
+    return _timing.adam_step(model, opt, loss_fn, torch.from_numpy, torch.from_numpy)
 
 
 def main() -> int:
