@@ -17,6 +17,7 @@ from .__about__ import __version__
 from .expected import ExpectedValues
 from .graph import GraphRecorder, recording_engine
 from .reasons import ORACLE_SKIPPED
+from .torch_gpt import load_from_tinytorch, torch_gpt
 
 __all__ = [
     "ORACLE_SKIPPED",
@@ -25,8 +26,10 @@ __all__ = [
     "__version__",
     "as_array",
     "assert_close",
+    "load_from_tinytorch",
     "numerical_grad",
     "recording_engine",
+    "torch_gpt",
     "torch_or_skip",
 ]
 
