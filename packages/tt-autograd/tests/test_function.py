@@ -186,3 +186,24 @@ def test_none_gradient_is_treated_as_zero():
     z = t(3)
     (Blocked.apply(z.exp()) * 2.0).sum().backward()  # nothing arrives at z
     assert z.grad is None
+
+
+def test_function_primitives_are_reported_to_op_observers():
+    from tinytorch.tensor import observe_ops
+
+    class Twice(Function):
+        @staticmethod
+        def forward(ctx, x, *, factor):
+            return x * factor
+
+        @staticmethod
+        def backward(ctx, grad):
+            return grad * 2
+
+    x = Tensor(np.ones((2, 3)), requires_grad=True)
+    seen = []
+    with observe_ops(seen.append):
+        y = Twice.apply(x, factor=2.0)
+    assert [e.op for e in seen] == ["Twice"]
+    assert seen[0].inputs[0] is x.data and seen[0].output is y.data
+    assert seen[0].attrs == {"factor": 2.0} and seen[0].seconds >= 0

@@ -38,10 +38,11 @@ The convention (chosen so a student can write convolution in plain NumPy):
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import numpy as np
-from tinytorch.tensor import Tensor
+from tinytorch.tensor import Tensor, observing, report_op
 
 from .engine import attach
 from .grad_mode import is_grad_enabled
@@ -105,10 +106,14 @@ class Function:
         ctx = FunctionCtx(cls.__name__ + "Backward", needs)
         arrays = tuple(a.data if isinstance(a, Tensor) else a for a in args)
         kw = {k: v.data if isinstance(v, Tensor) else v for k, v in kwargs.items()}
+        start = time.perf_counter() if observing() else None
         result = cls.forward(ctx, *arrays, **kw)
         if isinstance(result, Tensor):
             result = result.data
         out = Tensor._wrap(np.asarray(result))
+        if start is not None:  # a profiler watches: report this primitive like tt-tensor's
+            tensors = tuple(a.data for a in args if isinstance(a, Tensor))
+            report_op(cls.__name__, tensors, out.data, kw, time.perf_counter() - start)
         if any(needs):
             positions = tuple(i for i, a in enumerate(args) if isinstance(a, Tensor))
             inputs = tuple(args[i] for i in positions)

@@ -1,3 +1,3 @@
 """Version of tt-tensor; the single source hatch reads."""
 
-__version__ = "0.2.1"
+__version__ = "0.2.2"

@@ -9,6 +9,7 @@ Broadcasting, elementwise ops, reductions, shapes, matmul, views and strides.
 
 Every differentiable op runs through `apply` (the autograd extension point,
 see `dispatch.py`); `PRIMITIVES` lists the op names an engine must handle.
+`observe_ops` lets a profiler watch every primitive run (`observers.py`).
 """
 
 from .__about__ import __version__
@@ -27,6 +28,7 @@ from .creation import (
     zeros_like,
 )
 from .dispatch import ENTRY_POINT_GROUP, PRIMITIVES, GradEngine, apply, get_engine, set_engine
+from .observers import OpEvent, observe_ops, observing, report_op
 from .ops_binary import add, div, maximum, mul, pow, sub, where
 from .ops_index import getitem
 from .ops_join import cat, chunk, split, stack
@@ -47,6 +49,7 @@ __all__ = [
     "PRIMITIVES",
     "DTypeError",
     "GradEngine",
+    "OpEvent",
     "ShapeError",
     "Tensor",
     "ValuesIndices",
@@ -91,6 +94,8 @@ __all__ = [
     "min",
     "mul",
     "neg",
+    "observe_ops",
+    "observing",
     "ones",
     "ones_like",
     "pad",
@@ -99,6 +104,7 @@ __all__ = [
     "rand",
     "randint",
     "randn",
+    "report_op",
     "reshape",
     "save",
     "set_engine",

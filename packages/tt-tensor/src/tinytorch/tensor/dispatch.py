@@ -46,13 +46,14 @@ saw when it recorded a node, and compares them at backward.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
-from . import _checks
+from . import _checks, observers
 
 if TYPE_CHECKING:
     from .tensor import Tensor
@@ -199,7 +200,14 @@ def apply(op: str, forward: Callable[..., np.ndarray], *inputs: Tensor, **attrs:
     arguments (`dim`, `keepdim`, `shape`, an index...), passed to `forward`
     and recorded for the backward rule.
     """
-    out = _tensor.Tensor._wrap(forward(*[t.data for t in inputs], **attrs))
+    if observers._observers:  # a profiler is watching: time the forward, report it
+        start = time.perf_counter()
+        result = forward(*[t.data for t in inputs], **attrs)
+        seconds = time.perf_counter() - start
+        out = _tensor.Tensor._wrap(result)
+        observers.report_op(op, tuple(t.data for t in inputs), out.data, attrs, seconds)
+    else:
+        out = _tensor.Tensor._wrap(forward(*[t.data for t in inputs], **attrs))
     if op in VIEW_PRIMITIVES and _is_view(out.data, inputs[0].data):
         base = inputs[0]
         out._version_counter = base._version_counter  # one counter per memory
