@@ -11,7 +11,8 @@ status 2 (as argparse does for a bad argument) when
 - an argument is wrong (`--epochs -1`);
 - a module the milestone needs (course.toml: `requires`, the whole prefix of
   the chain up to it) is not installed, or is installed but fails to import;
-- the `--test-data` file is not what the milestone can score (see `load_images`).
+- the `--test-data` file is not what the milestone can score (see `load_images`,
+  and `load_text` for a text milestone, whose data spec is a `TextSpec`).
 
 Then it runs `body(run)`, which imports what it needs, trains, and `record`s
 each figure as soon as it is measured. The report (`--report`, JSON, written
@@ -72,6 +73,13 @@ DATASETS = {
 POINTS = DataSpec("2-D points", (2,), 2)
 
 
+@dataclass(frozen=True)
+class TextSpec:
+    """A text milestone's data: `--test-data` is any UTF-8 text file (see `load_text`)."""
+
+    what: str
+
+
 class DataError(ValueError):
     """A data file that a milestone cannot use; the message names file, array and problem."""
 
@@ -108,12 +116,13 @@ class _Parser(argparse.ArgumentParser):
 def parse_args(name: str, description: str, datasets: bool | dict[str, DataSpec] = False,
                trains: bool = True, argv: list[str] | None = None,
                options: Callable[[argparse.ArgumentParser], None] | None = None,
-               ) -> argparse.Namespace:
+               text: bool = False) -> argparse.Namespace:
     """The common command line: --seed --quick --epochs --test-data --report (--data).
 
     `datasets`: True offers the shipped DATASETS as `--data` (default digits);
     a dict offers its own keys (default: its first). `options(parser)` adds a
-    script's own arguments (for example `--plot`).
+    script's own arguments (for example `--plot`). `text`: `--test-data` is a
+    text file (a language milestone), not an .npz of images.
     """
     p = _Parser(prog=f"milestones/{name}.py", description=description)
     p.add_argument("--seed", type=int, default=0, help="random seed (same seed, same numbers)")
@@ -123,8 +132,10 @@ def parse_args(name: str, description: str, datasets: bool | dict[str, DataSpec]
                    help="override the number of epochs (0: evaluate the untrained model)"
                    if trains else argparse.SUPPRESS)
     p.add_argument(
-        "--test-data", type=Path, default=None, metavar="FILE.npz",
-        help="also report accuracy on this .npz (images, labels; same format as the shipped "
+        "--test-data", type=Path, default=None, metavar="FILE.txt" if text else "FILE.npz",
+        help="also report the loss per character on this UTF-8 text file; checked before "
+             "anything runs" if text else
+             "also report accuracy on this .npz (images, labels; same format as the shipped "
              "data); checked before anything runs",
     )
     p.add_argument("--report", type=Path, default=None, metavar="FILE.json",
@@ -332,6 +343,34 @@ def load_images(path: Path, spec: DataSpec) -> ImageSet:
                     labels.astype(np.int64))
 
 
+def load_text(path: Path) -> str:
+    """A UTF-8 text file as a str, line ends as "\\n"; DataError names the file and the fault.
+
+    Refused: a file that cannot be read, an empty one, one that is not
+    UTF-8 (the message gives the byte offset) and one with NUL bytes (a
+    binary file). "\\r\\n" and a lone "\\r" become "\\n" (universal
+    newlines), so a file saved on Windows scores like the same text saved on
+    Unix. A byte-order mark at the start is dropped.
+    """
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DataError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if not raw:
+        raise DataError(f"{path}: the file is empty (0 bytes), expected UTF-8 text")
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        raise DataError(f"{path}: has a NUL byte at offset {nul}: a binary file, expected "
+                        "UTF-8 text")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{path}: is not UTF-8 text (byte {raw[exc.start]:#04x} at offset "
+                        f"{exc.start}: {exc.reason}); save it as UTF-8") from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def load_dataset(name: str) -> ImageSet:
     """One of the data sets shipped in milestones/data (see its README)."""
     spec = DATASETS[name]
@@ -359,7 +398,7 @@ class Run:
     name: str
     args: argparse.Namespace
     milestone: Any  # tinytorch.setup.Milestone
-    test_set: ImageSet | None = None
+    test_set: ImageSet | str | None = None  # str: the text of a TextSpec milestone
     measured: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -402,10 +441,11 @@ class Run:
         if self.metric not in self.measured:
             raise RuntimeError(f"{self.name} never recorded its metric {self.metric!r}")
         value, goal = float(self.measured[self.metric]), self.target
-        report = self.report(passed=bool(value >= goal))
-        verdict = "PASSED" if report["passed"] else "BELOW TARGET"
-        print(f"{self.name}: {self.metric} = {value:.4f} (target {goal:.4f}) -> {verdict} "
-              f"in {report['seconds']:.1f}s")
+        lower = lower_is_better(self.metric)
+        report = self.report(passed=bool(value <= goal if lower else value >= goal))
+        verdict = "PASSED" if report["passed"] else ("ABOVE TARGET" if lower else "BELOW TARGET")
+        print(f"{self.name}: {self.metric} = {value:.4f} (target {'at most ' if lower else ''}"
+              f"{goal:.4f}) -> {verdict} in {report['seconds']:.1f}s")
         self._write(report)
         return 0 if report["passed"] else 1
 
@@ -425,26 +465,41 @@ class Run:
             print(f"report: {self.args.report}")
 
 
-def start(name: str, doc: str, data: DataSpec | dict[str, DataSpec], trains: bool = True,
+def lower_is_better(metric: str) -> bool:
+    """A loss (`val_loss`, ...) reaches its target from below; accuracies from above.
+
+    The rule of tt-setup's `tito milestones` (`target_text`): a metric named
+    with "loss" is minimised.
+    """
+    return "loss" in metric
+
+
+Spec = DataSpec | TextSpec
+
+
+def start(name: str, doc: str, data: Spec | dict[str, Spec], trains: bool = True,
           argv: list[str] | None = None,
           options: Callable[[argparse.ArgumentParser], None] | None = None) -> Run:
     """Parse the command line and run every fail-fast check; exit 2 on the first problem."""
+    specs = list(data.values()) if isinstance(data, dict) else [data]
     args = parse_args(name, doc.strip().splitlines()[0],
                       datasets=data if isinstance(data, dict) else False,
-                      trains=trains, argv=argv, options=options)
+                      trains=trains, argv=argv, options=options,
+                      text=isinstance(specs[0], TextSpec))
     milestone = require(name)
     spec = data[args.data] if isinstance(data, dict) else data
     run = Run(name, args, milestone)
     if args.test_data is not None:
         try:
-            run.test_set = load_images(args.test_data, spec)
+            run.test_set = (load_text(args.test_data) if isinstance(spec, TextSpec)
+                            else load_images(args.test_data, spec))
         except DataError as exc:
             fail(name, f"--test-data {exc}")
     return run
 
 
 def main(name: str, doc: str, body: Callable[[Run], None],
-         data: DataSpec | dict[str, DataSpec], trains: bool = True,
+         data: Spec | dict[str, Spec], trains: bool = True,
          options: Callable[[argparse.ArgumentParser], None] | None = None) -> int:
     """Check, run `body`, report; exit status 0 passed, 1 below target or failed, 2 bad input."""
     run = start(name, doc, data, trains, options=options)

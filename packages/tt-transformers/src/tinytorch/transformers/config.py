@@ -11,7 +11,7 @@ _APPROXIMATIONS = ("none", "tanh")
 class GPTConfig:
     """The shape of a GPT, nanoGPT's names; checked when it is made.
 
-    - `vocab_size`: the number of token ids (65 for the Jargon File's
+    - `vocab_size`: the number of token ids (96 for the Jargon File's
       characters, 50257 for GPT-2's BPE).
     - `block_size`: the longest context, T; position embeddings exist for
       0..block_size-1 only, so a longer sequence is an error.
