@@ -26,6 +26,7 @@ from .checks import (
     check_temperature,
     check_top_p,
 )
+from .hook import LogitsCache, cached_logits, check_cache
 from .model import evaluating, model_attribute
 from .sample import sample
 from .softmax import softmax_last
@@ -59,6 +60,7 @@ def generate(
     do_sample: bool = True,
     seed: int | None = None,
     stop: int | Sequence[int] | None = None,
+    cache: LogitsCache | None = None,
 ) -> Tensor:
     """Append up to `max_new_tokens` tokens to each prompt of `idx` (B, T); int64 (B, T + n).
 
@@ -81,10 +83,16 @@ def generate(
       (as Hugging Face pads with the end-of-sequence token). When every row is
       finished, generation ends early, so the result may be shorter than
       T + max_new_tokens.
+    - `cache`: None, or an object with a method `next_token_logits(context)`
+      that gives the logits (B, V) of the last position of the context (B, T)
+      (see `tinytorch.generation.hook`). Each step then asks the cache
+      instead of calling `model`; everything else (the crop to block_size,
+      the checks, the sampling, the modes) stays the same. Module 20's KV
+      cache uses it to run only the new token of each step.
 
     Runs under `no_grad` with the model in eval mode, and gives every
-    submodule its mode back afterwards. Cost: max_new_tokens forward passes
-    over up to block_size tokens each (no KV cache: module 20 adds one).
+    submodule its mode back afterwards. Cost without a cache: max_new_tokens
+    forward passes over up to block_size tokens each.
     """
     op = "generate"
     if not callable(model):
@@ -101,6 +109,7 @@ def generate(
     if seed is not None:
         check_count(op, "seed", seed, minimum=0)
     stops = check_stop(op, stop)
+    check_cache(op, cache)
     block_size = model_attribute(op, model, "block_size")
     vocab_size = model_attribute(op, model, "vocab_size")
     if vocab_size is not None:
@@ -114,7 +123,8 @@ def generate(
     with no_grad(), evaluating(model):
         for step in range(steps):
             context = out if block_size is None else out[:, -block_size:]
-            logits = last_logits(model, context)
+            logits = (last_logits(model, context) if cache is None
+                      else cached_logits(cache, context))
             if step == 0 and vocab_size is None:
                 check_in_vocab(op, "idx", ids, logits.shape[-1])
                 check_in_vocab(op, "stop", stops, logits.shape[-1])
