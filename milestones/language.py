@@ -340,30 +340,18 @@ def plot(path: Path, title: str, curves: dict[str, Curves], chars_per_token: flo
 
     False (with the install hint) when matplotlib is missing.
     """
-    from vision import PLOT_HINT  # the hint both vision milestones give
+    from vision import pyplot, save_figure  # the vision milestones' plotting, shared
 
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        print(f"--plot: matplotlib is not installed, so no plot; get it with `{PLOT_HINT}` "
-              "(the run goes on without it)")
+    plt = pyplot()
+    if plt is None:
         return False
     fig, ax = plt.subplots(figsize=(7, 4.5))
     for label, c in curves.items():
-        line, = ax.plot(c.step, np.asarray(c.val_loss) / chars_per_token,
-                        label=f"{label} validation")
-        ax.plot(c.step, np.asarray(c.train_loss) / chars_per_token, "--",
+        line, = ax.plot(c.step, np.asarray(c.val_loss) / chars_per_token, marker=".",
+                        label=f"{label} validation")  # a marker: a short run has one point
+        ax.plot(c.step, np.asarray(c.train_loss) / chars_per_token, "--", marker=".",
                 color=line.get_color(), label=f"{label} training")
     ax.set_xlabel("step"), ax.set_ylabel("loss per character (nats)"), ax.grid(alpha=0.3)
     ax.legend(), ax.set_title(title)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp.png")
-    fig.savefig(tmp, dpi=110, bbox_inches="tight")
-    plt.close(fig)
-    tmp.replace(path)  # atomic: never a half-written PNG
-    print(f"plot: {path}")
+    save_figure(plt, fig, path)
     return True

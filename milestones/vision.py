@@ -124,14 +124,8 @@ def plot(path: Path, title: str, curves: dict[str, Curves], filters: np.ndarray,
     filter is drawn as an image (the mean over input channels, or RGB for 3
     input channels), scaled to its own range.
     """
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        print(f"--plot: matplotlib is not installed, so no plot; get it with `{PLOT_HINT}` "
-              "(the run goes on without it)")
+    plt = pyplot()
+    if plt is None:
         return False
     fig = plt.figure(figsize=(15, 4.8))
     grid = fig.add_gridspec(1, 3, width_ratios=[1.2, 1, 1.1])
@@ -163,14 +157,33 @@ def plot(path: Path, title: str, curves: dict[str, Curves], filters: np.ndarray,
     ax.set_yticks(ticks, class_names, fontsize=7)
     ax.set_xlabel("predicted"), ax.set_ylabel("true"), ax.set_title("confusion (test split)")
     fig.suptitle(title)
+    save_figure(plt, fig, path)
+    return True
+
+
+def pyplot() -> Any:
+    """matplotlib's pyplot on the file-only Agg backend, or None (with the install hint)."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print(f"--plot: matplotlib is not installed, so no plot; get it with `{PLOT_HINT}` "
+              "(the run goes on without it)")
+        return None
+    return plt
+
+
+def save_figure(plt: Any, fig: Any, path: Path) -> None:
+    """Write `fig` to `path` (PNG) atomically, never a half-written file; close it; say where."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp.png")
     fig.savefig(tmp, dpi=110, bbox_inches="tight")
     plt.close(fig)
-    tmp.replace(path)  # atomic: never a half-written PNG
+    tmp.replace(path)
     print(f"plot: {path}")
-    return True
 
 
 def _tile_shape(n: int) -> tuple[int, int]:
