@@ -24,7 +24,8 @@ TINYTORCH_ONLY = {
     "ChecksumError", "DataFormatError", "DatasetNotFoundError", "TruncatedFileError",
 }
 PACKAGES = ["tensor", "activations", "layers", "losses", "optimizers", "autograd", "training",
-            "spatial", "dataloader", "normalization", "regularization"]
+            "spatial", "dataloader", "normalization", "regularization", "tokenization",
+            "embeddings", "attention", "transformers", "generation"]
 
 
 def _named() -> set[tuple[str, str]]:
