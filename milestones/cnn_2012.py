@@ -26,11 +26,13 @@ and is held to course.toml's `"fashion-mnist --quick"` target and to a CNN
 that merely leads the MLP (84.9 / 85.4 / 85.7 % for seeds 0 / 1 / 2, about 40 s).
 The full run takes about 15 minutes on one core (docs/benchmarks.md).
 
-Needs modules 01-12. `--plot` needs matplotlib (optional).
+Needs modules 01-12. `--plot` needs matplotlib (optional). `--profile` (tt-benchmarking,
+module 18) profiles the trained CNN on one training batch: a forward pass and a training
+step.
 
     python milestones/cnn_2012.py [--data fashion-mnist|cifar10] [--data-dir DIR] [--seed 0]
                                   [--quick] [--epochs N] [--report r.json] [--plot cnn.png]
-                                  [--test-data more.npz]
+                                  [--test-data more.npz] [--profile]
         (--test-data: `images` (N, 28, 28) 0..255 for fashion-mnist, (N, 32, 32, 3) 0..255
          for cifar10; `labels` (N,) 0..9)
 """
@@ -173,7 +175,8 @@ def train(model: Any, x: np.ndarray, y: np.ndarray, val: tuple[np.ndarray, np.nd
 
 def body(run: harness.Run) -> None:
     from tinytorch.dataloader import Normalize, RandomCrop, RandomHorizontalFlip
-    from tinytorch.tensor import manual_seed
+    from tinytorch.losses import CrossEntropyLoss
+    from tinytorch.tensor import Tensor, manual_seed
 
     args = run.args
     setup = SETUPS[args.data]
@@ -214,6 +217,8 @@ def body(run: harness.Run) -> None:
     curves = train(model, x_train, y_train, val, cnn_epochs, setup.lr, args.seed, augment,
                    normalize, "CNN", batch)
     predicted = vision.predict(model, test_x, normalize)
+    run.profile_with(model, normalize(Tensor(x_train[:batch])),  # --profile: one batch
+                     y_train[:batch], CrossEntropyLoss())
     run.record(val_accuracy=curves.val_accuracy[-1] if curves.val_accuracy
                else vision.accuracy(model, *val, normalize),
                test_accuracy=float(np.mean(predicted == test_y)),

@@ -10,9 +10,10 @@ pixels with the training set's statistics shipped beside them, and scores the
 held-out test split of the digits data: the 299 images the weights were NOT
 trained on (the same split mlp_1986 reports as test_accuracy).
 
-Needs modules 01-04.
+Needs modules 01-04. `--profile` (tt-benchmarking, module 18) profiles the MLP's forward
+pass on the test split's standardised images, as one batch.
 
-    python milestones/digits_pretrained.py [--report r.json]
+    python milestones/digits_pretrained.py [--report r.json] [--profile]
     python milestones/digits_pretrained.py --test-data more_digits.npz
         (`images` (N, 8, 8) 0..16, `labels` (N,) 0..9)
 """
@@ -48,12 +49,16 @@ class Pretrained:
         self.model.load_state_dict(arrays)  # strictly: every key and shape must match
         self.model.eval()
 
-    def logits(self, images: np.ndarray) -> Tensor:
-        """(N, 8, 8) pixels in [0, 1] -> (N, 10) logits, with the student's tensor ops."""
+    def standardize(self, images: np.ndarray) -> Tensor:
+        """(N, 8, 8) pixels in [0, 1] -> (N, 64) standardised, the MLP's input."""
         from tinytorch.tensor import Tensor
 
         x = Tensor(images.reshape(len(images), -1))  # (N, 64)
-        return self.model((x - self.mean) / self.std)
+        return (x - self.mean) / self.std
+
+    def logits(self, images: np.ndarray) -> Tensor:
+        """(N, 8, 8) pixels in [0, 1] -> (N, 10) logits, with the student's tensor ops."""
+        return self.model(self.standardize(images))
 
     def accuracy(self, images: np.ndarray, labels: np.ndarray) -> float:
         return float((self.logits(images).numpy().argmax(axis=1) == labels).mean())
@@ -67,6 +72,7 @@ def body(run: harness.Run) -> None:
                test_accuracy=net.accuracy(data.images[test], data.labels[test]))
     print(f"pretrained digits MLP: accuracy {run.measured['test_accuracy']:.2%} on the "
           f"{len(test)} held-out test images")
+    run.profile_with(net.model, net.standardize(data.images[test]))  # --profile
     if run.test_set is not None:
         more = run.test_set
         run.record(test_data_accuracy=net.accuracy(more.images, more.labels))

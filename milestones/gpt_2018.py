@@ -30,11 +30,22 @@ before training, naming it (`--tokenizer bpe` scores any text).
 into `--data-dir` (default: tt-dataloader's cache, $TT_DATA) and checked
 against its SHA-256.
 
-Needs modules 01-17. `--plot` needs matplotlib (optional).
+`--kv-cache` generates the samples with tinytorch.caching's `generate(..., use_cache=True)`
+(tt-caching, module 20): the greedy sample is generated with and without the cache, the
+run fails unless the tokens are identical, and it reports the milliseconds per token of
+both, measured in that run, and the speedup (`kv_cache_*`, `no_cache_ms_per_token` in the
+report). At context 64 the window fills after `64 - prompt` new tokens; from then on every
+step slides it and the cache is rebuilt, so the gain is small here: the lesson of module 20
+is that it grows with the room left in the context.
+
+Needs modules 01-17. `--plot` needs matplotlib (optional). `--profile` (tt-benchmarking,
+module 18) profiles the trained GPT on one training batch: a forward pass and a training
+step.
 
     python milestones/gpt_2018.py [--tokenizer char|bpe] [--data jargon|shakespeare]
                                   [--data-dir DIR] [--seed 0] [--quick] [--steps N | --epochs N]
                                   [--report r.json] [--plot gpt.png] [--test-data more.txt]
+                                  [--profile] [--kv-cache]
 """
 
 from __future__ import annotations
@@ -75,6 +86,10 @@ def options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data-url", default=language.SHAKESPEARE_URL, metavar="URL",
                         help="where to download tiny-shakespeare from (a mirror; the "
                              "SHA-256 must still match)")
+    parser.add_argument("--kv-cache", action="store_true",
+                        help="generate the samples with tt-caching's KV cache (module 20): "
+                             "checks the greedy tokens equal those without it and reports ms "
+                             "per token with and without it, and the speedup")
 
 
 def config(args: argparse.Namespace, train_tokens: int) -> language.TrainConfig:
@@ -186,6 +201,60 @@ def samples(model: Any, tokenizer: Any, kind: str, seed: int) -> dict[str, str]:
             "sampled": tokenizer.decode(sampled.data[0].tolist())}
 
 
+class KVCacheMismatch(RuntimeError):
+    """--kv-cache: the cached greedy tokens differ from the uncached ones."""
+
+
+def cached_samples(run: harness.Run, model: Any, tokenizer: Any, kind: str, seed: int
+                   ) -> dict[str, str]:
+    """`samples`, with tinytorch.caching's generate, the greedy one checked and timed.
+
+    The greedy sample is generated twice, without the cache (module 17's
+    generate, as `samples` does) and with it; the tokens must be identical
+    (KVCacheMismatch otherwise, naming the first differing position). Both
+    are timed in this run, one pass each of the same number of tokens, and
+    recorded: ms per new token with and without the cache, and the speedup.
+    """
+    from tinytorch.caching import generate as generate_cached
+    from tinytorch.generation import generate
+    from tinytorch.tensor import Tensor
+
+    prompt = Tensor(np.asarray([tokenizer.encode(PROMPT)], dtype=np.int64))
+    n, given = SAMPLE_TOKENS[kind], prompt.shape[1]
+    started = time.perf_counter()
+    plain = generate(model, prompt, n, do_sample=False)
+    plain_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    greedy = generate_cached(model, prompt, n, do_sample=False, use_cache=True)
+    cached_seconds = time.perf_counter() - started
+    if not np.array_equal(greedy.data, plain.data):
+        a, b = greedy.data[0], plain.data[0]
+        same = min(len(a), len(b))
+        differ = np.flatnonzero(a[:same] != b[:same])
+        raise KVCacheMismatch(f"--kv-cache: the cached greedy tokens differ from the uncached "
+                              f"ones from position {int(differ[0]) if len(differ) else same} "
+                              f"on ({len(a)} tokens against {len(b)})")
+    sampled = generate_cached(model, prompt, n, temperature=TEMPERATURE, do_sample=True,
+                              seed=seed, use_cache=True)
+    new = greedy.shape[1] - given
+    cached_ms, plain_ms = 1e3 * cached_seconds / new, 1e3 * plain_seconds / new
+    block = model.config.block_size
+    run.record(kv_cache_tokens_equal=True, kv_cache_new_tokens=new,
+               kv_cache_prompt_tokens=given, kv_cache_ms_per_token=round(cached_ms, 4),
+               no_cache_ms_per_token=round(plain_ms, 4),
+               kv_cache_speedup=round(plain_ms / cached_ms, 4))
+    room = block - given
+    context = (f"context {block}: it holds the {given}-token prompt and all {new} new tokens"
+               if new <= room else
+               f"context {block}: the cache grows for {room} of the {new} new tokens, then "
+               "the window slides and every step rebuilds it")
+    print(f"KV cache: the {new} greedy tokens are identical with and without it; "
+          f"{cached_ms:.2f} ms per token with the cache, {plain_ms:.2f} without: "
+          f"{plain_ms / cached_ms:.2f}x ({context}; one pass each, this run)")
+    return {"greedy": tokenizer.decode(greedy.data[0].tolist()),
+            "sampled": tokenizer.decode(sampled.data[0].tolist())}
+
+
 def load(run: harness.Run) -> tuple[language.Data, language.Tokens | None]:
     """The corpus split and tokenized, and the --test-data tokens (None without it).
 
@@ -253,14 +322,29 @@ def body(run: harness.Run) -> None:
         print(f"{args.test_data}: {run.measured['test_data_loss']:.4f} nats per character "
               f"({test_tokens.chars:,} characters)")
 
-    texts = samples(model, data.tokenizer, args.tokenizer, args.seed)
+    if args.kv_cache:
+        texts = cached_samples(run, model, data.tokenizer, args.tokenizer, args.seed)
+    else:
+        texts = samples(model, data.tokenizer, args.tokenizer, args.seed)
     run.record(sample_greedy=texts["greedy"], sample_temperature=texts["sampled"])
     print(f"--- greedy, from {PROMPT!r}:\n{texts['greedy']}\n--- temperature {TEMPERATURE}, "
           f"seed {args.seed}:\n{texts['sampled']}\n---")
     if args.plot is not None:
         language.plot(args.plot, f"TinyGPT on {args.data} ({args.tokenizer}, seed {args.seed})",
                       {"TinyGPT": curves}, cpt)
+    from tinytorch.transformers import lm_loss
+
+    run.profile_with(model, *profile_batch(data, cfg, args.seed), lm_loss)  # --profile
+
+
+def profile_batch(data: language.Data, cfg: language.TrainConfig, seed: int
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """One training batch (inputs, targets), drawn as `train` draws its first."""
+    starts = language.batch_starts(seed, 1, len(data.train.ids), cfg.block_size,
+                                   cfg.batch_size)
+    return language.batch(data.train.ids, starts[0], cfg.block_size)
 
 
 if __name__ == "__main__":
-    sys.exit(harness.main(NAME, __doc__, body, DATA, options=options))
+    sys.exit(harness.main(NAME, __doc__, body, DATA, options=options,
+                          needs={"kv_cache": "tt-caching"}))

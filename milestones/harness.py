@@ -22,6 +22,30 @@ before the error and the error itself (exit status 1).
 
 Targets are not written here: they live in course.toml, read through the
 installed tt-setup (`tinytorch.setup.load_course`), the one copy of that map.
+
+Options that need a later module. `--profile` (every milestone) needs
+tt-benchmarking (module 18); a script may add its own such options (gpt_2018's
+`--kv-cache` needs tt-caching, module 20) with `main(..., needs={"kv_cache":
+"tt-caching"})`, keyed by the argparse dest. Given such an option, `main`
+checks that module too, before any training, and fails fast the same way
+(exit 2, one line naming the package and how to install it). Without the
+option nothing of that module is imported and the run is exactly as before.
+
+The profile seam. A script says what `--profile` measures with ONE call,
+after training, wherever its trained model and a batch are at hand:
+
+    run.profile_with(model, inputs, targets, loss)   # loss(model(inputs), targets)
+    run.profile_with(model, inputs)                  # inference only (no training step)
+
+It only remembers them. After `body` has returned (or raised, once the call
+was made: cnn_2012's margin check raises after training), `--profile` runs
+`Profiler(model)` from tinytorch.benchmarking around a forward pass of
+`inputs` (eval mode, no gradients), and, when a loss is given, around one
+training step (train mode: forward, loss, backward; no optimizer step, the
+gradients are cleared afterwards), prints both tables and records their
+summary as the report's `profile` (see `Run.profile`). It runs after every
+figure was measured, so what it does (BatchNorm's running statistics move in
+the training step) changes no figure of the run.
 """
 
 from __future__ import annotations
@@ -47,6 +71,9 @@ REPO = HERE.parent
 DATA_DIR = HERE / "data"
 PRETRAINED_DIR = HERE / "pretrained"
 EXIT_USAGE = 2  # argparse's status for a bad command line; used for every fail-fast check
+# Options every milestone takes that need a module beyond the milestone's own: argparse dest
+# -> the module (course.toml dist) that must import. Scripts add theirs through `main(needs=)`.
+OPTION_NEEDS = {"profile": "tt-benchmarking"}
 
 
 @dataclass(frozen=True)
@@ -140,6 +167,14 @@ def parse_args(name: str, description: str, datasets: bool | dict[str, DataSpec]
     )
     p.add_argument("--report", type=Path, default=None, metavar="FILE.json",
                    help="write the result as JSON here")
+    p.add_argument("--profile", action="store_true",
+                   help="at the end, profile the model on one batch with tt-benchmarking's "
+                        "Profiler (module 18): "
+                        + ("a forward pass and, for a model trained by back-propagation, "
+                           "one training step (forward, loss, backward)"
+                           if trains else "a forward pass")
+                        + "; print its tables and add parameters, FLOPs and peak memory to "
+                          "the report")
     if datasets:
         names = list(datasets) if isinstance(datasets, dict) else ["digits", *DATASETS]
         p.add_argument("--data", choices=sorted(set(names)), default=names[0],
@@ -244,6 +279,36 @@ def require(name: str) -> Any:
         fail(name, f"{name} needs {labels}, {verb} not installed: "
                    f"{_install_hint([m.dist for m in missing])}")
     return milestone
+
+
+def option_flag(dest: str) -> str:
+    """The command-line spelling of an argparse dest: `kv_cache` -> `--kv-cache`."""
+    return "--" + dest.replace("_", "-")
+
+
+def require_for_options(name: str, args: argparse.Namespace, needs: dict[str, str]) -> None:
+    """Fail fast unless the module each given option of `needs` (dest -> dist) imports.
+
+    Only options that are set are checked: a run without them needs nothing
+    more than its milestone. The message names the option, the package, its
+    module number (from course.toml) and how to install it; an installed
+    package that fails to import is named with its error, in one line.
+    """
+    from tinytorch.setup import load_course
+
+    course = load_course()
+    for dest, dist in needs.items():
+        if not getattr(args, dest, False):
+            continue
+        module = course.module(dist)
+        error = _import(module.import_name)
+        if error is None:
+            continue
+        what = f"{option_flag(dest)} needs {module.dist} (module {module.number:02d})"
+        if _missing(error, module.import_name):
+            fail(name, f"{what}, which is not installed: {_install_hint([module.dist])}")
+        fail(name, f"{what}, which is installed but {module.import_name} does not import: "
+                   f"{_one_line(error)}")
 
 
 # --- data -------------------------------------------------------------------------------------
@@ -400,6 +465,7 @@ class Run:
     milestone: Any  # tinytorch.setup.Milestone
     test_set: ImageSet | str | None = None  # str: the text of a TextSpec milestone
     measured: dict[str, Any] = field(default_factory=dict)
+    to_profile: tuple[Any, Any, Any, Any] | None = None  # (model, inputs, targets, loss)
 
     @property
     def metric(self) -> str:
@@ -425,6 +491,69 @@ class Run:
         """Keep figures for the report as soon as they are measured (NumPy scalars: floats)."""
         for key, value in figures.items():
             self.measured[key] = value.item() if isinstance(value, np.generic) else value
+
+    def profile_with(self, model: Any, inputs: Any, targets: Any = None,
+                     loss: Callable[[Any, Any], Any] | None = None) -> None:
+        """Say what `--profile` measures: `model` on one batch `inputs` (array or Tensor).
+
+        With `targets` and `loss` (`loss(model(inputs), targets)` is a scalar
+        Tensor) a training step is profiled too. Only remembered here; it runs
+        in `profile`, after `body`. Cheap, so scripts call it with or without
+        `--profile`.
+        """
+        if (targets is None) != (loss is None):
+            raise ValueError(f"{self.name}: profile_with needs both targets and loss for a "
+                             "training step, or neither for inference only")
+        self.to_profile = (model, inputs, targets, loss)
+
+    def profile(self) -> None:
+        """With `--profile`: profile what `profile_with` named, print the tables, record them.
+
+        The forward pass runs in eval mode under `no_grad` (inference), the
+        training step in train mode (forward, loss, backward; no optimizer
+        step; the gradients are cleared after it); the model's mode is
+        restored. The report's `profile` gets: `model` (class), `batch` (the
+        input's shape), `parameters` and `parameter_bytes`, and for `forward`
+        and `train_step` (None without a loss) the observed `flops`,
+        `peak_bytes` of live tensors and `wall_ms`, all measured here.
+        Without `--profile` this does nothing.
+        """
+        if not getattr(self.args, "profile", False):
+            return
+        if self.to_profile is None:
+            raise RuntimeError(f"{self.name} ran with --profile but never called "
+                               "run.profile_with(model, inputs, ...): nothing to profile")
+        from tinytorch.autograd import no_grad
+        from tinytorch.benchmarking import Profiler
+        from tinytorch.tensor import Tensor
+
+        model, inputs, targets, loss = self.to_profile
+        x = inputs if isinstance(inputs, Tensor) else Tensor(inputs)
+        kind, batch = type(model).__name__, tuple(x.shape)
+        summary: dict[str, Any] = {"model": kind, "batch": list(batch)}
+        was_training = model.training
+        try:
+            model.eval()
+            with no_grad(), Profiler(model) as prof:
+                model(x)
+            print(f"--- profile: {kind}, forward pass of one batch {batch} (eval mode, no "
+                  f"gradients)\n{prof.table()}")
+            forward = prof.report()
+            summary.update(parameters=int(forward["parameters"]["count"]),
+                           parameter_bytes=int(forward["parameters"]["bytes"]),
+                           forward=_profile_figures(forward), train_step=None)
+            if loss is not None:
+                y = targets if isinstance(targets, Tensor) else Tensor(targets)
+                model.train()
+                with Profiler(model) as prof:
+                    loss(model(x), y).backward()
+                model.zero_grad()
+                print(f"--- profile: {kind}, one training step on that batch (forward, loss, "
+                      f"backward; no optimizer step)\n{prof.table()}")
+                summary["train_step"] = _profile_figures(prof.report())
+        finally:
+            model.train(was_training)
+        self.record(profile=summary)
 
     def report(self, **fields: Any) -> dict[str, Any]:
         value = self.measured.get(self.metric)
@@ -465,6 +594,13 @@ class Run:
             print(f"report: {self.args.report}")
 
 
+def _profile_figures(report: dict[str, Any]) -> dict[str, Any]:
+    """The report's summary of one profiled block: observed FLOPs, peak live bytes, wall ms."""
+    return {"flops": int(report["flops"]["total"]),
+            "peak_bytes": int(report["memory"]["peak_bytes"]),
+            "wall_ms": round(float(report["time"]["wall_ms"]), 3)}
+
+
 def lower_is_better(metric: str) -> bool:
     """A loss (`val_loss`, ...) reaches its target from below; accuracies from above.
 
@@ -479,14 +615,20 @@ Spec = DataSpec | TextSpec
 
 def start(name: str, doc: str, data: Spec | dict[str, Spec], trains: bool = True,
           argv: list[str] | None = None,
-          options: Callable[[argparse.ArgumentParser], None] | None = None) -> Run:
-    """Parse the command line and run every fail-fast check; exit 2 on the first problem."""
+          options: Callable[[argparse.ArgumentParser], None] | None = None,
+          needs: dict[str, str] | None = None) -> Run:
+    """Parse the command line and run every fail-fast check; exit 2 on the first problem.
+
+    `needs` (argparse dest -> dist): the script's own options that need a
+    later module, checked with `OPTION_NEEDS` when given (see the top).
+    """
     specs = list(data.values()) if isinstance(data, dict) else [data]
     args = parse_args(name, doc.strip().splitlines()[0],
                       datasets=data if isinstance(data, dict) else False,
                       trains=trains, argv=argv, options=options,
                       text=isinstance(specs[0], TextSpec))
     milestone = require(name)
+    require_for_options(name, args, {**OPTION_NEEDS, **(needs or {})})
     spec = data[args.data] if isinstance(data, dict) else data
     run = Run(name, args, milestone)
     if args.test_data is not None:
@@ -500,14 +642,27 @@ def start(name: str, doc: str, data: Spec | dict[str, Spec], trains: bool = True
 
 def main(name: str, doc: str, body: Callable[[Run], None],
          data: Spec | dict[str, Spec], trains: bool = True,
-         options: Callable[[argparse.ArgumentParser], None] | None = None) -> int:
-    """Check, run `body`, report; exit status 0 passed, 1 below target or failed, 2 bad input."""
-    run = start(name, doc, data, trains, options=options)
+         options: Callable[[argparse.ArgumentParser], None] | None = None,
+         needs: dict[str, str] | None = None) -> int:
+    """Check, run `body`, report; exit status 0 passed, 1 below target or failed, 2 bad input.
+
+    With `--profile`, the model that `body` named with `run.profile_with` is
+    profiled after it, also when `body` raised after naming it (the first
+    error is the one reported).
+    """
+    run = start(name, doc, data, trains, options=options, needs=needs)
+    error: BaseException | None = None
     try:
         body(run)
     except (Exception, KeyboardInterrupt) as exc:
-        return run.crashed(exc)
-    return run.finish()
+        error = exc
+    if error is None or (run.to_profile is not None and not isinstance(error, KeyboardInterrupt)):
+        try:
+            run.profile()
+        except (Exception, KeyboardInterrupt) as exc:
+            if error is None:
+                error = exc
+    return run.finish() if error is None else run.crashed(error)
 
 
 def write_json_atomic(path: Path, obj: dict) -> None:

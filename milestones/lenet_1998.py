@@ -18,10 +18,12 @@ Every batch is shifted at random by up to 2 pixels
 (`RandomCrop(28, padding=2)`), drawn by a seeded DataLoader; AdamW with
 weight decay on the weights only (`weight_decay_groups`), cosine decay.
 
-Needs modules 01-12. `--plot` needs matplotlib (optional).
+Needs modules 01-12. `--plot` needs matplotlib (optional). `--profile` (tt-benchmarking,
+module 18) profiles the trained LeNet-5 on one training batch of 64 images: a forward
+pass and a training step.
 
     python milestones/lenet_1998.py [--seed 0] [--quick] [--epochs N] [--report r.json]
-                                    [--plot lenet.png] [--test-data more.npz]
+                                    [--plot lenet.png] [--test-data more.npz] [--profile]
         (--test-data: `images` (N, 28, 28) 0..255, `labels` (N,) 0..9)
 """
 
@@ -55,9 +57,10 @@ def lenet5() -> Any:
 
 def body(run: harness.Run) -> None:
     from tinytorch.dataloader import Compose, DataLoader, Normalize, RandomCrop, TensorDataset
+    from tinytorch.losses import CrossEntropyLoss
     from tinytorch.optimizers import AdamW, CosineAnnealingLR
     from tinytorch.regularization import weight_decay_groups
-    from tinytorch.tensor import manual_seed
+    from tinytorch.tensor import Tensor, manual_seed
 
     args = run.args
     data = harness.load_dataset("mnist")
@@ -88,6 +91,8 @@ def body(run: harness.Run) -> None:
                train_seconds=round(sum(curves.seconds), 3))
     print(f"validation accuracy {run.measured['val_accuracy']:.2%}, "
           f"test accuracy {run.measured['test_accuracy']:.2%}")
+    run.profile_with(model, normalize(Tensor(x_train[:BATCH])),  # --profile: one batch
+                     data.labels[train_idx[:BATCH]], CrossEntropyLoss())
 
     if run.test_set is not None:
         more = run.test_set

@@ -16,10 +16,11 @@ after training, for `test_accuracy`, the milestone's metric; the validation
 split (10% of the TRAINING part, also fixed) is what `fit` watches each epoch
 (`val_accuracy`); the model learns from the rest.
 
-Needs modules 01-08.
+Needs modules 01-08. `--profile` (tt-benchmarking, module 18) profiles the trained MLP on
+one training batch of 64 images: a forward pass and a training step.
 
     python milestones/mlp_1986.py [--data digits|mnist] [--seed 0] [--quick] [--epochs N]
-                                  [--report r.json]
+                                  [--report r.json] [--profile]
     python milestones/mlp_1986.py --test-data more_digits.npz
         (`images` (N, 8, 8) 0..16 for digits, (N, 28, 28) 0..255 for mnist; `labels` (N,))
 """
@@ -39,6 +40,7 @@ if TYPE_CHECKING:  # imported in train(), once harness has checked they are inst
 NAME = "mlp_1986"
 SHIFTS = ((1, 0), (-1, 0), (0, 1), (0, -1))  # (dy, dx) one-pixel moves
 TEST_FRACTION, VAL_FRACTION = 0.2, 0.1  # of all the data; of the training part
+BATCH = 64
 
 
 def augment(images: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -87,7 +89,7 @@ def train(data: harness.ImageSet, train_idx: np.ndarray, val_idx: np.ndarray, hi
                       scheduler=CosineAnnealingLR(optimizer, T_max=max(epochs, 1)),
                       progress=True, seed=seed)
     result = Trained(trainer, mean, std)
-    trainer.fit(result.prepare(x), y, epochs=epochs, batch_size=64,
+    trainer.fit(result.prepare(x), y, epochs=epochs, batch_size=BATCH,
                 validation_data=(result.prepare(data.images[val_idx]), data.labels[val_idx]))
     return result
 
@@ -112,6 +114,9 @@ def body(run: harness.Run) -> None:
                                       data.labels[test_idx])["accuracy"])
     print(f"validation accuracy {run.measured['val_accuracy']:.2%}, "
           f"test accuracy {run.measured['test_accuracy']:.2%}")
+    batch = train_idx[:BATCH]  # --profile: one training batch
+    run.profile_with(mlp.trainer.model, mlp.prepare(data.images[batch]), data.labels[batch],
+                     mlp.trainer.loss_fn)
 
     if run.test_set is not None:
         more = run.test_set

@@ -7,9 +7,12 @@ line, so accuracy reaches 100%. On XOR no line separates the classes, and the
 same perceptron never gets past 75%: the result Minsky and Papert made famous
 in 1969, and the reason for the next milestone.
 
-Needs modules 01-04: tensors and a `Linear` layer, no autograd.
+Needs modules 01-04: tensors and a `Linear` layer, no autograd. `--profile` (tt-benchmarking,
+module 18) profiles the trained layer's forward pass on the separable points (the rule
+takes no gradient step to profile).
 
     python milestones/perceptron_1957.py [--seed 0] [--quick] [--epochs N] [--report r.json]
+                                         [--profile]
     python milestones/perceptron_1957.py --test-data points.npz
         (`images` (N, 2) points, `labels` (N,) in {0, 1})
 """
@@ -91,6 +94,7 @@ def body(run: harness.Run) -> None:
     print(f"separable data: {len(x)} points, accuracy {acc:.2%}, "
           f"boundary {w[0]:+.3f} x1 {w[1]:+.3f} x2 {layer.bias.data[0]:+.3f} = 0")
     run.record(separable_accuracy=acc)
+    run.profile_with(layer, x)  # --profile: the forward pass
 
     xx, xy = xor_points()
     xor_acc = accuracy(train_perceptron(xx, xy, epochs), xx, xy)

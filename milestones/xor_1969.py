@@ -6,9 +6,10 @@ input space so that a line separates the classes. Training it needs gradients
 through the hidden layer, which is what autograd (module 07) provides; the
 `Trainer` (module 08) runs the loop.
 
-Needs modules 01-08.
+Needs modules 01-08. `--profile` (tt-benchmarking, module 18) profiles the trained network
+on the four points: a forward pass and a training step.
 
-    python milestones/xor_1969.py [--seed 0] [--quick] [--epochs N] [--report r.json]
+    python milestones/xor_1969.py [--seed 0] [--quick] [--epochs N] [--report r.json] [--profile]
     python milestones/xor_1969.py --test-data points.npz
         (`images` (N, 2) points near the corners, `labels` (N,) = XOR of the rounded point)
 """
@@ -54,6 +55,7 @@ def body(run: harness.Run) -> None:
     trainer = train(args.seed, epochs)
     result = trainer.evaluate(X, Y)  # epochs 0: the untrained network
     run.record(final_loss=result["loss"], accuracy=result["accuracy"])
+    run.profile_with(trainer.model, X, Y, trainer.loss_fn)  # --profile: the one batch of 4
     print(f"trained {epochs} epochs: loss {result['loss']:.4f}, "
           f"accuracy {result['accuracy']:.0%} on the four XOR points")
 

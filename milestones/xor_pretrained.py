@@ -9,9 +9,10 @@ milestones/pretrained/README.md) with `load_state_dict`, and classifies the
 four XOR points. A wrong matmul, tanh or broadcast in any of those modules
 shows up here as a wrong answer.
 
-Needs modules 01-04.
+Needs modules 01-04. `--profile` (tt-benchmarking, module 18) profiles the network's
+forward pass on the four points.
 
-    python milestones/xor_pretrained.py [--report r.json]
+    python milestones/xor_pretrained.py [--report r.json] [--profile]
     python milestones/xor_pretrained.py --test-data points.npz
         (`images` (N, 2) points near the corners, `labels` (N,) = XOR of the rounded point)
 """
@@ -52,6 +53,7 @@ def accuracy(model: Module, x: np.ndarray, y: np.ndarray) -> float:
 def body(run: harness.Run) -> None:
     model = build()
     run.record(accuracy=accuracy(model, X, Y))
+    run.profile_with(model, X)  # --profile: the forward pass
     print(f"pretrained XOR network: accuracy {run.measured['accuracy']:.0%} on the four points")
     if run.test_set is not None:
         test = run.test_set

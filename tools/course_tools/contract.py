@@ -414,9 +414,26 @@ class Checker:
         parts = {f"part{p.number}": {m.dist for m in p.modules} for p in self.course.parts}
         self.check_scripts(self.repo / "integration", parts, "integration test")
         stones = {ms.name: {m.dist for m in self.course.modules_through(ms.requires)}
-                  for ms in self.course.milestones}
+                  | option_needs(self.repo / ms.script) for ms in self.course.milestones}
         self.check_scripts(self.repo / "milestones", stones, "milestone")
         return self.errors
+
+
+def option_needs(script: Path) -> set[str]:
+    """The modules a milestone's own options need: `needs={"kv_cache": "tt-caching"}`.
+
+    A script passes them to `harness.main`, which checks them before anything
+    runs when the option is given; the script imports them only under that
+    option, so it still runs on its `requires` alone. Literal strings only.
+    """
+    try:
+        tree = ast.parse(script.read_text(encoding="utf-8"))
+    except (OSError, SyntaxError):
+        return set()
+    return {value.value for node in ast.walk(tree) if isinstance(node, ast.keyword)
+            and node.arg == "needs" and isinstance(node.value, ast.Dict)
+            for value in node.value.values
+            if isinstance(value, ast.Constant) and isinstance(value.value, str)}
 
 
 def check(repo: Path, course: Course | None = None) -> list[str]:

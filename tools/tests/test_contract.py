@@ -206,6 +206,15 @@ def test_milestones_use_only_their_prefix(fake_repo: FakeRepo) -> None:
     )
 
 
+def test_a_milestone_option_may_use_the_later_module_it_declares(fake_repo: FakeRepo) -> None:
+    body = ("def body(run):\n    from tinytorch.gamma import Gamma\n"
+            "main('demo', body, needs={'fast': 'tt-gamma'})\n")
+    fake_repo.write("milestones/demo.py", body)
+    assert errors(fake_repo) == []
+    fake_repo.write("milestones/demo.py", body.replace("'tt-gamma'", "'tt-beta'"))
+    assert "milestone uses tinytorch.gamma (03 tt-gamma)" in one_error(fake_repo)
+
+
 def test_unknown_tinytorch_module(fake_repo: FakeRepo) -> None:
     fake_repo.write("milestones/demo.py", "import tinytorch.omega\n")
     assert one_error(fake_repo) == (
