@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from tt_testing import hiding_program
 
 MILESTONES = Path(__file__).resolve().parents[2] / "milestones"
 
@@ -168,26 +169,9 @@ def test_mnist_range_is_the_shipped_one(tmp_path: Path) -> None:
     assert "0..255" in line and "300" in line
 
 
-# A stand-in for "not installed": the import system finds no tinytorch.<name> at all.
-HIDE = """
-import runpy, sys
-
-class Hide:
-    def find_spec(self, name, path=None, target=None):
-        if name in {hidden!r}:
-            raise ModuleNotFoundError(f"No module named {{name!r}}", name=name)
-
-sys.meta_path.insert(0, Hide())
-sys.path.insert(0, {milestones!r})
-sys.argv = [{script!r}, *{args!r}]
-runpy.run_path({script!r}, run_name="__main__")
-"""
-
-
 def run_hiding(hidden: list[str], name: str, tmp_path: Path, *args: str) -> str:
     script = str(MILESTONES / f"{name}.py")
-    code = HIDE.format(hidden=hidden, milestones=str(MILESTONES), script=script, args=list(args))
-    return refused(python(["-c", code], tmp_path))
+    return refused(python(["-c", hiding_program(hidden, script, args)], tmp_path))
 
 
 def test_a_missing_module_is_named_with_how_to_install_it(tmp_path: Path) -> None:
@@ -204,10 +188,9 @@ def test_every_missing_module_is_named_not_the_ones_they_break(tmp_path: Path) -
 
 def test_a_pretrained_milestone_needs_only_modules_01_to_04(tmp_path: Path) -> None:
     # (tt-autograd is not hidden: once installed, tt-tensor loads it as its gradient engine.)
-    proc = python(["-c", HIDE.format(
-        hidden=["tinytorch.losses", "tinytorch.optimizers", "tinytorch.training"],
-        milestones=str(MILESTONES),
-        script=str(MILESTONES / "digits_pretrained.py"), args=[])], tmp_path)
+    proc = python(["-c", hiding_program(
+        ["tinytorch.losses", "tinytorch.optimizers", "tinytorch.training"],
+        str(MILESTONES / "digits_pretrained.py"))], tmp_path)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "PASSED" in proc.stdout
     line = run_hiding(["tinytorch.layers"], "digits_pretrained", tmp_path)

@@ -28,6 +28,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from tt_testing import hiding_program
 
 pytestmark = pytest.mark.requires("tt-benchmarking")
 
@@ -40,20 +41,6 @@ ALL = ["perceptron_1957", "xor_pretrained", "digits_pretrained", "xor_1969", "ml
 FORWARD_HEADER = "--- profile: {}, forward pass of one batch"
 STEP_HEADER = "--- profile: {}, one training step on that batch"
 
-# A stand-in for "not installed": the import system finds no such module at all.
-HIDE = """
-import runpy, sys
-
-class Hide:
-    def find_spec(self, name, path=None, target=None):
-        if name in {hidden!r}:
-            raise ModuleNotFoundError(f"No module named {{name!r}}", name=name)
-
-sys.meta_path.insert(0, Hide())
-sys.path.insert(0, {milestones!r})
-sys.argv = [{script!r}, *{args!r}]
-runpy.run_path({script!r}, run_name="__main__")
-"""
 
 
 def milestone_module(name: str) -> ModuleType:
@@ -225,8 +212,7 @@ def refused(proc: subprocess.CompletedProcess) -> str:
 def hiding(hidden: list[str], name: str, tmp_path: Path, *args: str
            ) -> subprocess.CompletedProcess:
     script = str(MILESTONES / f"{name}.py")
-    code = HIDE.format(hidden=hidden, milestones=str(MILESTONES), script=script, args=list(args))
-    return python(["-c", code], tmp_path)
+    return python(["-c", hiding_program(hidden, script, args)], tmp_path)
 
 
 @pytest.mark.parametrize("name", ["xor_1969", "digits_pretrained", "gpt_2018"])

@@ -16,6 +16,7 @@ import pytest
 from .__about__ import __version__
 from .expected import ExpectedValues
 from .graph import GraphRecorder, recording_engine
+from .hide import hiding_program
 from .reasons import ORACLE_SKIPPED
 from .torch_gpt import load_from_tinytorch, torch_gpt
 
@@ -26,6 +27,7 @@ __all__ = [
     "__version__",
     "as_array",
     "assert_close",
+    "hiding_program",
     "load_from_tinytorch",
     "numerical_grad",
     "recording_engine",
