@@ -14,7 +14,7 @@ import pytest
 from tinytorch.caching import CacheOverflowError, KVCache, cached_forward
 from tinytorch.tensor import DTypeError, ShapeError, Tensor, manual_seed
 from tinytorch.transformers import GPT, GPTConfig
-from tt_testing import assert_close, load_from_tinytorch, torch_gpt, torch_or_skip
+from tt_testing import assert_close, load_from_tinytorch, spread_weights, torch_gpt, torch_or_skip
 
 SMALL = dict(vocab_size=13, block_size=12, n_layer=2, n_head=2, n_embd=16)
 
@@ -23,15 +23,7 @@ def gpt(seed: int = 0, dtype=np.float64, **kw) -> GPT:
     """A GPT of SMALL's shape (changed by kw) with weights drawn from `seed`, in `dtype`."""
     manual_seed(seed)
     model = GPT(GPTConfig(**{**SMALL, **kw}))
-    rng = np.random.default_rng(seed)
-    for name, p in model.named_parameters():  # the tied head once, as wte
-        if ".ln_" in f".{name}" and name.endswith("weight"):
-            value = 1.0 + 0.1 * rng.standard_normal(p.shape)
-        elif p.ndim == 2:
-            value = rng.standard_normal(p.shape) / np.sqrt(p.shape[1])
-        else:
-            value = 0.1 * rng.standard_normal(p.shape)
-        p.data = value.astype(dtype)
+    spread_weights(model, seed, dtype)
     model.eval()
     return model
 

@@ -14,6 +14,7 @@ import tinytorch.generation as plain
 from tinytorch.caching import CachedGPT, CacheOverflowError, generate
 from tinytorch.tensor import Tensor, manual_seed
 from tinytorch.transformers import GPT, GPTConfig
+from tt_testing import spread_weights
 
 SMALL = dict(vocab_size=17, block_size=10, n_layer=2, n_head=2, n_embd=16)
 
@@ -22,15 +23,7 @@ def gpt(seed: int = 0, dtype=np.float32, **kw) -> GPT:
     """A GPT with weights drawn from `seed` (logits spread clearly, as a trained model's)."""
     manual_seed(seed)
     model = GPT(GPTConfig(**{**SMALL, **kw}))
-    rng = np.random.default_rng(seed)
-    for name, p in model.named_parameters():
-        if ".ln_" in f".{name}" and name.endswith("weight"):
-            value = 1.0 + 0.1 * rng.standard_normal(p.shape)
-        elif p.ndim == 2:
-            value = rng.standard_normal(p.shape) / np.sqrt(p.shape[1])
-        else:
-            value = 0.1 * rng.standard_normal(p.shape)
-        p.data = value.astype(dtype)
+    spread_weights(model, seed, dtype)
     return model
 
 

@@ -1,3 +1,3 @@
 """Version of tt-testing; the single source hatch reads."""
 
-__version__ = "0.3.1"
+__version__ = "0.3.2"

@@ -18,7 +18,7 @@ from .expected import ExpectedValues
 from .graph import GraphRecorder, recording_engine
 from .hide import hiding_program
 from .reasons import ORACLE_SKIPPED
-from .torch_gpt import load_from_tinytorch, torch_gpt
+from .torch_gpt import load_from_tinytorch, spread_weights, torch_gpt
 
 __all__ = [
     "ORACLE_SKIPPED",
@@ -31,6 +31,7 @@ __all__ = [
     "load_from_tinytorch",
     "numerical_grad",
     "recording_engine",
+    "spread_weights",
     "torch_gpt",
     "torch_or_skip",
 ]

@@ -97,3 +97,25 @@ def load_from_tinytorch(twin: Any, state: dict[str, np.ndarray]) -> Any:
 
     twin.load_state_dict({k: torch.from_numpy(np.array(v)) for k, v in state.items()})
     return twin
+
+
+def spread_weights(model: Any, seed: int, dtype: Any = np.float32) -> Any:
+    """Give a GPT weights drawn from `seed`, larger than GPT-2's init, in `dtype`; return it.
+
+    At GPT-2's initialisation every logit is near 0 and ties are common, so a
+    test comparing two ways of computing the next token would learn little.
+    Here LayerNorm gains are 1 + 0.1 N(0, 1), matrices N(0, 1 / fan_in), other
+    vectors 0.1 N(0, 1): the logits spread clearly, as a trained model's do.
+    Each parameter is drawn once (the tied head is `wte`), in `named_parameters`
+    order.
+    """
+    rng = np.random.default_rng(seed)
+    for name, p in model.named_parameters():
+        if ".ln_" in f".{name}" and name.endswith("weight"):
+            value = 1.0 + 0.1 * rng.standard_normal(p.shape)
+        elif p.ndim == 2:
+            value = rng.standard_normal(p.shape) / np.sqrt(p.shape[1])
+        else:
+            value = 0.1 * rng.standard_normal(p.shape)
+        p.data = value.astype(dtype)
+    return model
