@@ -66,7 +66,7 @@ class BiasReLUFunction(Function):
         ### BEGIN SOLUTION
         (out,) = ctx.saved_tensors
         need_x, need_bias = ctx.needs_input_grad
-        d = np.multiply(grad, out > 0, dtype=out.dtype)  # dL/d(x + bias)
+        d = np.multiply(grad, out > 0)  # dL/d(x + bias); bool * float keeps the float dtype
         dbias = np.einsum("rd->d", d.reshape(-1, out.shape[-1])) if need_bias else None
         return (d if need_x else None), dbias
         ### END SOLUTION
