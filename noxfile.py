@@ -8,6 +8,8 @@
     nox -s benchmark [-- --use tt-x=PATH] [-- --steps N]            benchmarks/, ratios to PyTorch
     nox -s starters -- tt-x ... | --part N | --all [--dest DIR]     write student starters
     nox -s grade -- --student DIR [--report PATH] [--full]          grade a student's packages
+    nox -s compete -- --submissions DIR --hidden-test FILE [--jobs N] [--out DIR] [--use tt-x=PATH]
+                                                                    score a class's competition
     nox -s release -- tt-x {patch|minor|major} [tt-y PART] [--dry-run] bump, ranges, build
     nox -s publish -- --repository-url URL [--dist DIR]             upload dist/, chain order
     nox -s isolated                                                 each package alone, its tests
@@ -20,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent / "tools"))
 
 import nox
-from course_tools import isolated, publish, release, sessions
+from course_tools import compete, isolated, publish, release, sessions
 from course_tools.docs import docs_session
 from course_tools.grade import grade_session
 from course_tools.manifest import load
@@ -43,6 +45,7 @@ nox.session(name="lint")(sessions.lint)
 nox.session(name="build", default=False)(sessions.build)
 nox.session(name="benchmark", default=False)(sessions.benchmark)
 nox.session(name="grade", default=False)(grade_session)
+nox.session(name="compete", default=False)(compete.session)
 nox.session(name="starters", default=False, venv_backend="none")(starters_session)
 nox.session(name="release", default=False)(release.session)
 nox.session(name="publish", default=False)(publish.session)

@@ -118,9 +118,10 @@ def tests(session: Any) -> None:
     present = [m for m in course.modules if (PACKAGES / m.dist / "pyproject.toml").is_file()]
     if not present:
         session.error("no packages in packages/ yet")
-    # hatch, twine, pypiserver, passlib: tools/tests release, publish and serve real packages
+    # hatch, twine, pypiserver, passlib: tools/tests release, publish and serve real packages;
+    # selenium drives chromium in integration/part4/test_leaderboard_browser.py
     install(session, course, present, options,
-            extra=("nox", "packaging", "hatch", "twine", "pypiserver", "passlib"))
+            extra=("nox", "packaging", "hatch", "twine", "pypiserver", "passlib", "selenium"))
     if options.torch:
         install_torch(session)
     else:
