@@ -107,13 +107,34 @@ def adam_step(model: Any, optimizer: Any, loss_fn: Any, inputs: Callable[[np.nda
     return step
 
 
-def machine(torch: Any) -> dict[str, Any]:
-    """What a figure depends on: versions, threads, cores, and how busy the machine was."""
-    return {"torch": torch.__version__, "numpy": np.__version__,
-            "torch_threads": torch.get_num_threads(), "blas_threads": 1,
-            "cpus": os.cpu_count(), "load_average": [round(x, 2) for x in os.getloadavg()],
-            "machine": platform.processor() or platform.machine(),
-            "date": time.strftime("%Y-%m-%d")}
+def load_average() -> list[float]:
+    """The 1, 5 and 15 minute load averages, rounded: how busy this shared machine is."""
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+def machine(torch: Any = None) -> dict[str, Any]:
+    """What a figure depends on: versions, threads, cores, and how busy the machine was.
+
+    `torch`: the PyTorch peer, when the benchmark has one (its version and threads).
+    """
+    record = {"numpy": np.__version__, "blas_threads": 1, "cpus": os.cpu_count(),
+              "load_average": load_average(),
+              "machine": platform.processor() or platform.machine(),
+              "date": time.strftime("%Y-%m-%d")}
+    if torch is not None:
+        record.update(torch=torch.__version__, torch_threads=torch.get_num_threads())
+    return record
+
+
+def finish_alone(args: argparse.Namespace, rows: list[dict[str, Any]], load_before: list[float],
+                 **fields: Any) -> int:
+    """`finish` for a benchmark without a PyTorch peer: the load before and after the run."""
+    result = {**fields, "workloads": rows, "passed": all(r.get("passed", True) for r in rows),
+              **machine(), "load_average_before": load_before}
+    result["load_average_after"] = result.pop("load_average")
+    if args.report:
+        write_json_atomic(args.report, result)
+    return 0 if result["passed"] else 1
 
 
 def arguments(doc: str, steps: int = 30, only: bool = True) -> argparse.Namespace:

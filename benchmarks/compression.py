@@ -48,7 +48,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import sys
 import time
 from collections.abc import Callable
@@ -287,25 +286,16 @@ def main() -> int:
     p.add_argument("--only", default=None, help="run the workloads whose name contains this")
     p.add_argument("--report", type=Path, default=None)
     args = p.parse_args()
-    load_before = [round(v, 2) for v in os.getloadavg()]
+    load_before = _timing.load_average()
     rows = []
     for build in (mlp_1986, lenet_1998, cnn_2012):
         if args.only and args.only not in build.__name__:
             continue
         rows.append(measure(build(args), args))
-    load_after = [round(v, 2) for v in os.getloadavg()]
+    load_after = _timing.load_average()
     print_table(rows, args, (load_before, load_after))
-    result = {"benchmark": "compression_quantization", "workloads": rows,
-              "passed": all(r["passed"] for r in rows), "numpy": np.__version__,
-              "blas_threads": 1, "cpus": os.cpu_count(), "load_average_before": load_before,
-              "load_average_after": load_after, "lenet_epochs": args.lenet_epochs,
-              "cnn_epochs": args.cnn_epochs,
-              "machine": platform.processor() or platform.machine(),
-              "date": time.strftime("%Y-%m-%d")}
-    if args.report:
-        _timing.write_json_atomic(args.report, result)
-    return 0 if result["passed"] else 1
-
+    return _timing.finish_alone(args, rows, load_before, benchmark="compression_quantization",
+                                lenet_epochs=args.lenet_epochs, cnn_epochs=args.cnn_epochs)
 
 if __name__ == "__main__":
     sys.exit(main())

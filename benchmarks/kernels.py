@@ -25,10 +25,8 @@ Needs tt-kernels and the chain before it. No PyTorch.
 from __future__ import annotations
 
 import os
-import platform
 import statistics
 import sys
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -122,7 +120,7 @@ def main() -> int:
     args.rounds = max(args.rounds, 3)
     from tinytorch.kernels import KERNELS
 
-    load_before = [round(x, 2) for x in os.getloadavg()]
+    load_before = _timing.load_average()
     rows = []
     for name, kernel in KERNELS.items():
         if args.only and args.only not in name:
@@ -140,7 +138,7 @@ def main() -> int:
         rows.append({"workload": "gpt (use_fused vs use_composite)", "shapes": shapes,
                      "source": "tt-transformers", "memory_bound": False,
                      "target_speedup": None, "passed": True, "max_difference": diff, **row})
-    load_after = [round(x, 2) for x in os.getloadavg()]
+    load_after = _timing.load_average()
 
     width = max(len(r["workload"]) for r in rows)
     print(f"{'kernel (forward + backward, float32)':<{width}}  fused ms  composite ms  "
@@ -157,16 +155,7 @@ def main() -> int:
           f"composite {max(r['max_difference'] for r in rows):.2e}")
     for r in rows:
         print(f"  {r['workload']}: {r['shapes']}")
-    result = {"benchmark": "kernels_fused_vs_composite", "workloads": rows,
-              "passed": all(r["passed"] for r in rows), "numpy": np.__version__,
-              "blas_threads": 1, "cpus": os.cpu_count(), "load_average_before": load_before,
-              "load_average_after": load_after,
-              "machine": platform.processor() or platform.machine(),
-              "date": time.strftime("%Y-%m-%d")}
-    if args.report:
-        _timing.write_json_atomic(args.report, result)
-    return 0 if result["passed"] else 1
-
+    return _timing.finish_alone(args, rows, load_before, benchmark="kernels_fused_vs_composite")
 
 if __name__ == "__main__":
     sys.exit(main())

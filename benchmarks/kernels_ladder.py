@@ -24,9 +24,7 @@ Needs tt-kernels and the chain before it (tt-spatial among it). No PyTorch.
 from __future__ import annotations
 
 import os
-import platform
 import sys
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -79,14 +77,14 @@ def workloads(steps: int) -> list[dict[str, Any]]:
 
 def main() -> int:
     args = _timing.arguments(__doc__, steps=10, only=False)
-    load_before = [round(x, 2) for x in os.getloadavg()]
+    load_before = _timing.load_average()
     loads = workloads(args.steps)
     rounds: dict[str, list[float]] = {w["name"]: [] for w in loads}
     for _ in range(args.rounds):
         for w in loads:
             call: Callable[[], Any] = w["call"]
             rounds[w["name"]].append(_timing.time_round(call, w["calls"]))
-    load_after = [round(x, 2) for x in os.getloadavg()]
+    load_after = _timing.load_average()
     peak = max(w["flops"] / (min(rounds[w["name"]]) * 1e6) for w in loads
                if w["family"] == "matmul" and w["rung"] == "blas")
     rows = []
@@ -114,15 +112,8 @@ def main() -> int:
           f"rounds; load average {load_before} before, {load_after} after, on "
           f"{os.cpu_count()} cores; largest difference from a @ b {largest('matmul'):.1e}, "
           f"conv2d against its loops {largest('conv'):.1e}")
-    result = {"benchmark": "kernels_ladder", "workloads": rows, "blas_peak_gflops": peak,
-              "numpy": np.__version__, "blas_threads": 1, "cpus": os.cpu_count(),
-              "load_average_before": load_before, "load_average_after": load_after,
-              "machine": platform.processor() or platform.machine(),
-              "date": time.strftime("%Y-%m-%d"), "passed": True}
-    if args.report:
-        _timing.write_json_atomic(args.report, result)
-    return 0
-
+    return _timing.finish_alone(args, rows, load_before, benchmark="kernels_ladder",
+                                blas_peak_gflops=peak)
 
 if __name__ == "__main__":
     sys.exit(main())

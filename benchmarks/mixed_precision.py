@@ -229,17 +229,6 @@ def lenet(seed: int, epochs: int, formats: list[str]) -> dict[str, Any]:
         r.model, images[test_idx], data.labels[test_idx], normalize)) for r in runs}}
 
 
-def machine() -> dict[str, Any]:
-    """What the figures depend on (as `_timing.machine`, without PyTorch, which is not used)."""
-    import os
-    import platform
-
-    return {"numpy": np.__version__, "blas_threads": 1, "cpus": os.cpu_count(),
-            "load_average": [round(x, 2) for x in os.getloadavg()],
-            "machine": platform.processor() or platform.machine(),
-            "date": time.strftime("%Y-%m-%d")}
-
-
 # --- the report ---------------------------------------------------------------------------------
 
 def summarise(name: str, per_seed: dict[int, dict[str, Any]], formats: list[str]
@@ -289,7 +278,7 @@ def main() -> int:
     import tinytorch.precision  # noqa: F401 (module 21 itself)
 
     result: dict[str, Any] = {"benchmark": "mixed_precision",
-                              "load_average_before": machine()["load_average"]}
+                              "load_average_before": _timing.load_average()}
     result["matmul"] = mm = matmul_times()
     print(f"matmul {mm['shape'][0]}x{mm['shape'][0]}: float16 {mm['float16_ms']:.2f} ms, "
           f"float32 {mm['float32_ms']:.3f} ms: float16 is {mm['float16_slower_x']:.0f}x slower")
@@ -305,7 +294,7 @@ def main() -> int:
         summary = summarise(name, per_seed, args.formats)
         result[name] = {"epochs": epochs, "per_seed": per_seed, "summary": summary}
         passed &= all(summary[k]["within_target"] for k in args.formats)
-    result.update(machine(), passed=passed)
+    result.update(_timing.machine(), passed=passed)
     print(f"\nload average after: {result['load_average']}; target: mixed within "
           f"{ACCURACY_POINTS} points of float32 on every seed: "
           f"{'met' if passed else 'NOT met'}")
