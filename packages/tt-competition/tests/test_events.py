@@ -125,3 +125,11 @@ def test_a_floor_override() -> None:
     board = leaderboard(results(), "digits", floor=0.4)
     assert {e["id"]: e["winner"] for e in board["events"]}["fastest"] == "fast-guess"
     assert board["limits"]["floor"] == pytest.approx(40.0)
+
+
+def test_markdown_shows_a_students_html_as_text() -> None:
+    evil = Result("x", "<script>alert(1)</script> | col", "", "scored", None,
+                  row("x", 0.95, 1.0, 1_000, 1_000).score)
+    md = markdown(leaderboard([evil], "digits"))
+    assert "<script>" not in md
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; \\| col" in md

@@ -19,6 +19,7 @@ import json
 import math
 import platform
 from datetime import datetime, timezone
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -26,11 +27,9 @@ from tinytorch.benchmarking import machine_info
 
 from .events import EVENTS, Limits, all_around_order, winners
 from .files import write_text_atomic
-from .html import render_html
+from .html import FORMAT, render_html
 from .result import Result
 from .tasks import TASKS
-
-FORMAT = "tinytorch-leaderboard/1"
 
 
 def _column(key: str, title: str, kind: str = "number", better: str | None = None,
@@ -120,7 +119,8 @@ def _cell(value: Any, column: dict[str, Any]) -> str:
         return f"{value:,}"
     if isinstance(value, float):
         return f"{value:.4g}"
-    return str(value).replace("|", "\\|").replace("\n", " ")
+    # Names and reasons come from students: as text, never as Markdown's inline HTML.
+    return escape(str(value), quote=False).replace("|", "\\|").replace("\n", " ")
 
 
 def markdown(board: dict[str, Any]) -> str:
