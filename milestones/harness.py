@@ -670,6 +670,11 @@ def write_json_atomic(path: Path, obj: dict) -> None:
     _write_atomic(path, lambda f: f.write(json.dumps(obj, indent=2).encode()))
 
 
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write UTF-8 text atomically (temp file beside `path`, then rename)."""
+    _write_atomic(path, lambda f: f.write(text.encode("utf-8")))
+
+
 def write_npz_atomic(path: Path, arrays: dict[str, np.ndarray]) -> None:
     """Write arrays as an .npz (np.savez, no pickle needed to read) atomically."""
     _write_atomic(path, lambda f: np.savez(f, **arrays))

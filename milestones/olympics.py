@@ -285,7 +285,7 @@ def gpt_task(run: harness.Run, task: olympics_gpt.TextTask, out: Path,
     hidden = args.test_text if args.test_text is not None else folder / "hidden_test.txt"
     if args.test_text is None:
         folder.mkdir(parents=True, exist_ok=True)
-        harness._write_atomic(hidden, lambda f: f.write(task.hidden_text.encode("utf-8")))
+        harness.write_text_atomic(hidden, task.hidden_text)
     results = score_class(subs, hidden, task="tinygpt")
     board(results, "tinygpt", folder)
     mine = {c: scored(results, name) for c, name in GPT_SUBMISSIONS.items()}

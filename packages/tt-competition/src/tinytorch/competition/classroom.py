@@ -42,14 +42,21 @@ def _refused(path: Path, reason: str, spec: dict[str, Any] | None = None) -> dic
             "author": (spec or {}).get("author", ""), "status": "refused", "reason": reason}
 
 
-def quality_job(path: str, hidden_test: str, task: str, max_bytes: int) -> dict[str, Any]:
-    """Phase 1 for one submission, as plain data (it runs in a worker process)."""
+def quality_job(path: str, hidden_test: str | HiddenTest, task: str,
+                max_bytes: int) -> dict[str, Any]:
+    """Phase 1 for one submission, as plain data (it runs in a worker process).
+
+    hidden_test: the loaded test (serial scoring reads the file once), or its
+    path (a worker process reads it itself).
+    """
     path_ = Path(path)
     spec = None
     try:
         submission = load_submission(path_, max_bytes)
         spec = submission.spec
-        score = score_quality(submission, load_hidden_test(hidden_test, task))
+        test = (hidden_test if isinstance(hidden_test, HiddenTest)
+                else load_hidden_test(hidden_test, task))
+        score = score_quality(submission, test)
     except SubmissionError as error:
         return _refused(path_, error.reason, spec)
     except Exception as error:  # the scorer must go on: this row says what broke
@@ -128,11 +135,11 @@ def score_class(submissions_dir: str | Path, hidden_test: str | Path, jobs: int 
     if task not in TASKS:
         raise ValueError(f"score_class: unknown task {task!r}; tasks: {', '.join(TASKS)}")
     test: HiddenTest = load_hidden_test(hidden_test, task)  # a bad file fails here, once
-    args = (str(hidden_test), task, max_bytes)
     if jobs == 1 or len(paths) < 2:
-        rows = [quality_job(str(p), *args) for p in paths]
+        rows = [quality_job(str(p), test, task, max_bytes) for p in paths]
     else:
-        rows = _run_parallel(paths, args, min(jobs, len(paths), os.cpu_count() or 1))
+        rows = _run_parallel(paths, (str(hidden_test), task, max_bytes),
+                             min(jobs, len(paths), os.cpu_count() or 1))
     results = []
     for path, row in zip(paths, rows, strict=True):
         score = Score(**row.pop("score")) if "score" in row else None
